@@ -1,0 +1,30 @@
+# Everything runs inside .venv, made here from pyproject.toml.
+PY      := .venv/bin/python
+SHARED  ?= ../shared
+CORPUS  ?= corpus
+OUT     ?= outputs
+STAMP   := .venv/.installed
+
+.PHONY: setup extract eval test train bench review clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+## Run the pipeline on the bundled corpus: writes $(OUT)/facts.jsonl and $(OUT)/documents.jsonl.
+extract: $(STAMP)
+	$(PY) -m pipeline extract $(CORPUS) --out $(OUT)
+
+## Score against the gold: bundled seeds, and ../shared/corpus/dev when present.
+eval: $(STAMP)
+	$(PY) -m pipeline eval --gold $(CORPUS)/seeds $(wildcard $(SHARED)/corpus/dev) --out $(OUT)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(OUT)/*.jsonl $(OUT)/*.json $(OUT)/*.html

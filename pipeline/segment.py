@@ -1,0 +1,71 @@
+"""Segment: split a document into sentences with offsets (underthesea), and words on demand.
+
+Lines are split first: a line break ends a sentence unless the next line
+starts in lower case or with a digit (hard-wrapped paragraphs in scraped
+pages). Each block is then split by underthesea's sentence tokenizer and the
+pieces are located back in the text, so offsets are exact.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+from underthesea import sent_tokenize
+
+# A line break that ends a block: the next line starts with neither a lower-case letter nor a digit.
+_BLOCK_BREAK = regex.compile(r"\n\s*(?=[^\p{Ll}\d\s])|\n\s*\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of ``text`` with offsets such that ``text[s.start:s.end] == s.text``.
+
+    >>> [s.text for s in split_sentences("Năm 2022 tăng 7 bậc. Chỉ số PCI\\nxếp thứ 28/63.\\nTiêu đề")]
+    ['Năm 2022 tăng 7 bậc.', 'Chỉ số PCI\\nxếp thứ 28/63.', 'Tiêu đề']
+    """
+    out: list[Sentence] = []
+    pos = 0
+    for m in [*_BLOCK_BREAK.finditer(text), None]:
+        end = m.start() if m else len(text)
+        _split_block(text, pos, end, out)
+        pos = m.end() if m else len(text)
+    return out
+
+
+def _split_block(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    block = text[start:end]
+    if not block.strip():
+        return
+    cursor = 0
+    for piece in sent_tokenize(block):
+        piece = piece.strip()
+        if not piece:
+            continue
+        idx = block.find(piece, cursor)
+        if idx < 0:  # tokenizer changed the text: fall back to the rest of the block
+            rest = block[cursor:].strip()
+            if rest:
+                idx = block.find(rest, cursor)
+                out.append(Sentence(start + idx, start + idx + len(rest), rest))
+            return
+        out.append(Sentence(start + idx, start + idx + len(piece), piece))
+        cursor = idx + len(piece)
+    rest = block[cursor:].strip()
+    if rest:
+        idx = block.find(rest, cursor)
+        out.append(Sentence(start + idx, start + idx + len(rest), rest))
+
+
+@lru_cache(maxsize=4096)
+def words(sentence: str) -> tuple[str, ...]:
+    """underthesea word segmentation of one sentence (cached: the classifier asks repeatedly)."""
+    from underthesea import word_tokenize
+
+    return tuple(word_tokenize(sentence))
