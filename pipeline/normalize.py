@@ -8,7 +8,7 @@ so offsets computed by annotators on the NFC text stay valid:
 * ``\\r\\n`` and ``\\r`` become ``\\n``;
 * NBSP and the other Unicode space characters become a plain space.
 
->>> normalize_text("Kh\\u00e1nh Ho\\u0300a\\u00a0PCI\\r\\n")
+>>> normalize_text("Kh\\u00e1nh Hoa\\u0300\\u00a0PCI\\r\\n")
 'Khánh Hoà PCI\\n'
 """
 from __future__ import annotations
