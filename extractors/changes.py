@@ -1,0 +1,70 @@
+"""Changes: rank moves (``tăng 27 bậc``, ``tụt 5 hạng``) and score moves (``tăng 2,49 điểm``).
+
+>>> [(m.kind, m.attrs["delta"]) for m in find_changes("tăng 27 bậc so với năm 2021; tụt hạng 10 bậc; giảm 3,84 điểm")]
+[('rank_change', 27.0), ('rank_change', -10.0), ('score_change', -3.84)]
+>>> [(m.kind, m.attrs["delta"]) for m in find_changes("Hà Nội tăng một hạng, giữ vững thứ hạng so với năm 2020")]
+[('rank_change', 1.0), ('rank_change', 0.0)]
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+import regex
+
+from pipeline.records import Mention
+
+from .numbers import NUMBER, NUMBER_WORD, parse_number
+
+_UP = r"tăng|vươn\s+lên|nhảy\s+vọt|cải\s+thiện|thăng|lên|cao\s+hơn|tăng\s+thêm"
+_DOWN = r"giảm|tụt|rớt|sụt|thụt|xuống|thấp\s+hơn|đi\s+xuống"
+
+_RANK_CHANGE = regex.compile(
+    rf"""(?P<verb>{_UP}|{_DOWN})
+        (?:\s+(?:hạng|được|thêm|tới|đến|liền|liên\s+tiếp|mạnh|nhẹ|sâu|cao|nhất|là))*
+        \s+(?P<n>\d{{1,2}}|{NUMBER_WORD})\s+(?P<unit>bậc|hạng|vị\s+trí)(?!\s*\d)
+    """, regex.VERBOSE | regex.IGNORECASE)
+
+_SCORE_CHANGE = regex.compile(
+    rf"""(?P<verb>{_UP}|{_DOWN})
+        (?:\s+(?:được|thêm|tới|đến|nhẹ|mạnh|khoảng|gần|hơn))*
+        \s+(?P<n>{NUMBER})\s*(?P<unit>điểm|điẻm|%|phần\s+trăm)?
+    """, regex.VERBOSE | regex.IGNORECASE)
+
+_HOLD = regex.compile(r"(?:giữ\s+vững|giữ\s+nguyên|duy\s+trì)\s+(?:thứ\s+hạng|vị\s+trí|hạng)(?=[^.;]{0,30}?so\s+(?:với\s+)?(?:năm|cùng\s+kỳ|PCI|PAPI|kỳ))", regex.I)
+
+
+def _sign(verb: str) -> int:
+    return -1 if regex.match(_DOWN, verb, regex.I) else 1
+
+
+def find_changes(text: str, offset: int = 0) -> Iterator[Mention]:
+    """rank_change and score_change mentions; ``attrs = {delta, unit, decimals}``.
+
+    Percent-point moves (``tăng 1,28%``) are score_change *candidates* with
+    unit ``%``: they are index changes only for percent-valued indices
+    (SIPAS, PAR INDEX), which the assembler decides.
+    """
+    out: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for m in _RANK_CHANGE.finditer(text):
+        delta = _sign(m.group("verb")) * parse_number(m.group("n"))
+        out.append(Mention("rank_change", m.start() + offset, m.end() + offset, m.group(),
+                           {"delta": delta, "unit": m.group("unit").lower()}, "rank_change"))
+        taken.append((m.start(), m.end()))
+    for m in _HOLD.finditer(text):
+        out.append(Mention("rank_change", m.start() + offset, m.end() + offset, m.group(),
+                           {"delta": 0.0, "unit": "hold"}, "rank_change:hold"))
+    for m in _SCORE_CHANGE.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        unit = (m.group("unit") or "").lower()
+        n = m.group("n")
+        if not unit and not regex.search(r"[.,]\d", n):
+            continue  # "tăng 3 tỉnh": a bare integer without unit is a count
+        if not unit and regex.match(r"\s*(?:tỷ|triệu|nghìn|ngàn|lần|người|doanh|hồ|dự|tỉnh|đơn|bậc|hạng)", text[m.end():], regex.I):
+            continue
+        unit = "%" if unit in ("%", "phần trăm") else ("điểm" if unit else "")
+        delta = _sign(m.group("verb")) * parse_number(n)
+        out.append(Mention("score_change", m.start() + offset, m.end() + offset, m.group(),
+                           {"delta": delta, "unit": unit}, "score_change"))
+    yield from sorted(out, key=lambda x: x.start)

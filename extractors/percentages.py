@@ -1,0 +1,60 @@
+"""Percentage mentions with qualifier and the phrase naming what was measured.
+
+>>> [(m.attrs["value"], m.attrs["qualifier"]) for m in find_percentages("có đến 96,55% người dân hài lòng, giảm gần 50% thời gian, đạt trên 76%")]
+[(96.55, 'exact'), (50.0, 'approx'), (76.0, 'more_than')]
+>>> [m.attrs["value"] for m in find_percentages("cao hơn từ 5%-10% so với nữ giới, từ 40 đến 60 phần trăm")]
+[5.0, 10.0, 40.0, 60.0]
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+import regex
+
+from pipeline.records import Mention
+
+from .numbers import NUMBER, parse_number
+
+_PCT = regex.compile(
+    rf"""(?P<a>{NUMBER})(?:\s*%)?\s*(?:-|–|đến|tới)\s*(?P<b>{NUMBER})\s*(?:%|phần\s+trăm)
+       | (?P<n>{NUMBER})\s*(?:%|phần\s+trăm)""", regex.VERBOSE | regex.I)
+
+_QUALIFIERS = (
+    ("approx", r"(?:khoảng|gần|xấp\s+xỉ|ước\s+(?:đạt|khoảng)?|chừng|độ)"),
+    ("more_than", r"(?:hơn|trên|vượt|tối\s+thiểu|ít\s+nhất|từ)"),
+    ("less_than", r"(?:dưới|chưa\s+đến|chưa\s+tới|không\s+quá|tối\s+đa|thấp\s+hơn)"),
+)
+_QUAL_RX = [(q, regex.compile(rf"(?:^|[\s(])(?:{rx})(?:\s+(?:mức|đạt|là|được))?\s+$", regex.I)) for q, rx in _QUALIFIERS]
+_NOT_MORE = regex.compile(r"(?:cao\s+hơn|tăng\s+hơn|lớn\s+hơn)\s+$", regex.I)
+_TRO_LEN = regex.compile(r"^[^.;%]{0,40}?trở\s+lên", regex.I)
+
+
+def find_percentages(text: str, offset: int = 0) -> Iterator[Mention]:
+    """``attrs = {value, qualifier, metric, in_range}``."""
+    for m in _PCT.finditer(text):
+        keys = ("a", "b") if m.group("a") else ("n",)
+        for k in keys:
+            s, e = m.span(k)
+            left = text[max(0, (m.start() if k != "b" else s) - 20):(m.start() if k != "b" else s)]
+            qualifier = "exact"
+            if len(keys) == 1:
+                for q, rx in _QUAL_RX:
+                    if rx.search(left) and not (q == "more_than" and _NOT_MORE.search(left)):
+                        qualifier = q
+                        break
+                if qualifier == "more_than" and regex.search(r"từ\s+$", left, regex.I) and not _TRO_LEN.match(text[m.end():]):
+                    qualifier = "exact"
+            end = m.end() if k == keys[-1] else e
+            yield Mention("percentage", s + offset, end + offset, text[s:end],
+                          {"value": parse_number(m.group(k)), "qualifier": qualifier,
+                           "metric": _metric(text, m.start(), m.end()), "in_range": len(keys) == 2},
+                          "percentage")
+
+
+def _metric(text: str, start: int, end: int) -> str:
+    """The phrase naming what was measured: the words after the figure, else the words before it."""
+    after = regex.match(r"\s*([^\d,.;:()%]{6,80}?)(?=\s*(?:[,.;:()]|đạt|là|so\s+với|$))", text[end:])
+    if after and len(after.group(1).split()) >= 2:
+        return after.group(1).strip()
+    before = regex.search(r"([^\d,.;:()%]{4,80}?)\s*(?:đạt|là|được|chiếm)?(?:\s+(?:khoảng|gần|hơn|trên|dưới))?\s*$", text[max(0, start - 90):start])
+    return before.group(1).strip() if before else ""

@@ -1,0 +1,123 @@
+"""Rank mentions: ``xếp thứ 13/63``, ``đứng thứ 3 cả nước``, ``vị trí á quân``, ``dẫn đầu``.
+
+Fractions of counts (``23/30 nhiệm vụ``), dates (``19/11/2021``), ordinal
+events (``năm thứ 7``, ``lần thứ hai``, ``Phiên họp thứ 5``) and week days
+(``Thứ 5, 16/11/2023``) are not ranks.
+
+>>> [(m.attrs["rank"], m.attrs["total"]) for m in find_ranks("Thái Bình xếp thứ 13/63 tỉnh, thành phố")]
+[(13, 63)]
+>>> [(m.attrs["rank"], m.attrs["national"]) for m in find_ranks("vươn lên xếp thứ 3 cả nước về chỉ số PAPI")]
+[(3, True)]
+>>> [m.attrs["rank"] for m in find_ranks("Long An giành vị trí á quân; Quảng Ninh dẫn đầu")]
+[2, 1]
+>>> list(find_ranks("Thứ 5, 16/11/2023, đã thực hiện 23/30 nhiệm vụ, năm thứ 7 liên tiếp, Phiên họp thứ 5"))
+[]
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+import regex
+
+from pipeline.records import Mention
+
+from .numbers import WORDS
+
+_NUM_RANK = regex.compile(
+    r"""(?P<cue>
+          xếp\s+thứ\s+hạng | xếp\s+hạng(?:\s+thứ)? | xếp\s+(?:ở\s+)?vị\s+trí(?:\s+thứ)? | xếp\s+thứ
+        | đứng\s+thứ | đứng\s+(?:ở\s+)?vị\s+trí(?:\s+thứ)? | ở\s+vị\s+trí(?:\s+thứ)?
+        | vị\s+trí\s+số | vị\s+trí(?:\s+thứ)? | thứ\s+hạng(?:\s+thứ)? | hạng(?:\s+thứ)? | thứ
+        | (?<=\b(?:là|địa\s+phương|tỉnh)\s+)số )
+        \s+(?P<rank>\d{1,2})(?![\d,.]\d|\s*(?:bậc|hạng|điểm|%))
+        (?:\s*/\s*(?P<total>\d{2})(?!\d|/))?
+    """, regex.VERBOSE | regex.IGNORECASE)
+
+_WORD_RANK = regex.compile(
+    r"""(?P<cue>
+          (?:vị\s+trí\s+|ngôi\s+)?(?:dẫn\s+đầu|đứng\s+đầu|quán\s+quân|ngôi\s+đầu(?:\s+bảng)?|á\s+quân)
+        | vị\s+trí\s+đầu\s+tiên | (?:vị\s+trí\s+|xếp\s+|đứng\s+)?thứ\s+(?:nhất|nhì|hai|ba|tư)(?!\s+(?:từ|,))
+        | (?<=điểm,?\s*)cao\s+nhất(?=\s+(?:cả\s+nước|toàn\s+quốc))
+        | (?:đứng\s+|xếp\s+)?cuối\s+bảng | đứng\s+cuối(?:\s+cùng)? | (?:xếp\s+)?vị\s+trí\s+cuối(?:\s+cùng)? )
+    """, regex.VERBOSE | regex.IGNORECASE)
+
+_WORD_VALUE = {"dẫn": 1, "đứng": 1, "quán": 1, "ngôi": 1, "đầu": 1, "á": 2, "cao": 1}
+_NOT_ORDINAL_BEFORE = regex.compile(
+    r"(?:năm|lần|phiên\s+họp|phiên|kỳ|khóa|khoá|đại\s+hội|tuần|ngày|tháng|quý|giờ|bước|điều|khoản|chương|mục|tầng|lớp|người|nhiệm\s+kỳ|vòng|đợt|hội\s+nghị|cuộc|kế\s+hoạch|số|lượt)\s+$",
+    regex.IGNORECASE)
+_WEEKDAY = regex.compile(r"^\s*,?\s*\d{1,2}\s*/\s*\d{1,2}|^\s*,\s*ngày", regex.IGNORECASE)
+_GROUP_BEFORE = regex.compile(r"(?:nhóm|tốp|top|trong\s+số|các|những|\d+)\s+(?:\d+\s+)?(?:[\p{L}]+[\s,]+){0,4}$", regex.IGNORECASE)
+_NATIONAL_AFTER = regex.compile(r"^\s*(?:của\s+|trong\s+|trên\s+)?(?:cả\s+nước|toàn\s+quốc)", regex.IGNORECASE)
+_TOTAL_AFTER = regex.compile(r"^\s*(?:trong|trên|/)\s*(?:tổng\s+số\s+)?(?P<total>\d{2})\s+(?:tỉnh|địa\s+phương|đơn\s+vị)", regex.IGNORECASE)
+
+
+def _ordinal_word(cue: str) -> int | None:
+    low = cue.lower().split()
+    if "cuối" in low:
+        return None  # rank = stated total, resolved later
+    if "thứ" in low:
+        return WORDS.get(low[-1])
+    for w in low:
+        if w in _WORD_VALUE:
+            return _WORD_VALUE[w]
+    return 1
+
+
+def find_ranks(text: str, offset: int = 0) -> Iterator[Mention]:
+    """Rank mentions with ``attrs = {rank, total, national, last, cue}`` (``rank`` None for "cuối bảng")."""
+    out: list[Mention] = []
+    for m in _NUM_RANK.finditer(text):
+        cue = m.group("cue").lower()
+        left = text[:m.start()]
+        if cue in ("thứ", "hạng", "thứ hạng") or cue.startswith("hạng"):
+            if _NOT_ORDINAL_BEFORE.search(left[-25:]):
+                continue
+            if m.group("cue")[0] == "T" and _WEEKDAY.match(text[m.end():]):
+                continue
+        if cue == "hạng" and regex.search(r"(?:tụt|tăng|thăng|giảm|rớt|lên|xuống)\s+$", left[-12:], regex.I):
+            pass
+        rank = int(m.group("rank"))
+        total = int(m.group("total")) if m.group("total") else None
+        after = text[m.end():m.end() + 40]
+        if total is None and (t := _TOTAL_AFTER.match(after)):
+            total = int(t.group("total"))
+        if rank == 0 or (total is not None and rank > total):
+            continue
+        out.append(Mention("rank", m.start() + offset, m.end() + offset, m.group(),
+                           {"rank": rank, "total": total, "national": bool(_NATIONAL_AFTER.match(after)),
+                            "last": False, "cue": cue}, "rank:number"))
+    for m in _WORD_RANK.finditer(text):
+        if _bad_word_context(text, m):
+            continue
+        after = text[m.end():m.end() + 40]
+        rank = _ordinal_word(m.group("cue"))
+        total = int(t.group("total")) if (t := _TOTAL_AFTER.match(after)) else None
+        if rank is None and total is not None:
+            rank = total
+        out.append(Mention("rank", m.start() + offset, m.end() + offset, m.group(),
+                           {"rank": rank, "total": total, "national": bool(_NATIONAL_AFTER.match(after)),
+                            "last": rank is None, "cue": m.group("cue").lower()}, "rank:word"))
+    out.sort(key=lambda x: x.start)
+    yield from _drop_overlaps(out)
+
+
+def _bad_word_context(text: str, m: regex.Match) -> bool:
+    cue = m.group("cue").lower()
+    left = text[max(0, m.start() - 40):m.start()]
+    if cue.startswith("thứ") and _NOT_ORDINAL_BEFORE.search(left[-25:]):
+        return True
+    if m.group("cue")[:3] == "Thứ" and _WEEKDAY.match(text[m.end():]):
+        return True
+    if "dẫn" in cue or "đứng đầu" in cue:
+        # "nhóm 10 tỉnh dẫn đầu", "tốp dẫn đầu", "5 đơn vị dẫn đầu": a group, not a position
+        if _GROUP_BEFORE.search(left[-30:]) and not regex.search(r"(?:là|vị\s+trí|giữ|ở)\s+$", left, regex.I):
+            return True
+    return False
+
+
+def _drop_overlaps(mentions: list[Mention]) -> Iterator[Mention]:
+    last_end = -1
+    for m in mentions:
+        if m.start >= last_end:
+            yield m
+            last_end = m.end

@@ -1,0 +1,68 @@
+"""Score mentions: ``đạt 65,22 điểm``, ``(70,34 điểm)``, ``là 0,6077``, ``từ 40,14 lên 40,87``.
+
+A number is a score candidate when it carries ``điểm`` or follows a value
+verb (``đạt``, ``là``, ``với``) with decimals; the assembler decides whether
+an index and a subject stand behind it. Structure figures ("thang điểm 100",
+"tổng điểm 1.000", "từ 90 điểm trở lên") are marked, not dropped, so the
+classifier can learn from them.
+
+>>> [m.attrs["score"] for m in find_scores("Quảng Ninh đạt 71,25 điểm, Hải Phòng (70,34 điểm), Trà Vinh đạt 0,6077")]
+[71.25, 70.34, 0.6077]
+>>> [(m.attrs["score"], m.attrs["step"]) for m in find_scores("Điểm số tăng khá, từ 40,14 lên 40,87.")]
+[(40.14, 'from'), (40.87, 'to')]
+>>> [m.attrs["structure"] for m in find_scores("Nhóm A đạt từ 90 điểm trở lên; Quảng Ninh đạt 90,1 điểm")]
+[True, False]
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+import regex
+
+from pipeline.records import Mention
+
+from .numbers import NUMBER, decimals, parse_number
+
+_WITH_UNIT = regex.compile(rf"(?P<n>{NUMBER})(?:\s*/\s*(?P<max>\d{{2,3}}))?\s*(?:điểm|điẻm)\b", regex.I)
+_AFTER_VERB = regex.compile(
+    rf"""(?:(?<=\b(?:đạt|là|với|được|giá\s+trị|tổng\s+hợp)\s)|(?<=\())
+        (?P<n>\d+[.,]\d+)(?:\s*/\s*(?P<max>\d{{2,3}}))?(?!\s*(?:%|phần|tỷ|triệu|nghìn|ngàn|lần|km|ha|USD|đồng|người|\d|/))""",
+    regex.VERBOSE | regex.I)
+_BARE_COMPONENT = regex.compile(rf"(?<=[\p{{Ll}}]\s)(?P<n>\d+,\d+)(?=\s*\()", regex.I)
+_FROM_TO = regex.compile(rf"từ\s+(?P<a>{NUMBER})(?:\s*\((?P<ya>\d{{4}})\))?\s+(?:lên|xuống)\s+(?P<b>{NUMBER})(?:\s*\((?P<yb>\d{{4}})\))?", regex.I)
+_CHANGE_BEFORE = regex.compile(r"(?:tăng|giảm|cao\s+hơn|thấp\s+hơn|thêm|tụt|hơn|sụt)\s+(?:(?:được|thêm|tới|đến|nhẹ|mạnh|khoảng|gần)\s+)*$", regex.I)
+_STRUCTURE = regex.compile(r"(?:thang\s+điểm|tổng\s+điểm|tối\s+đa|mỗi\s+chỉ\s+số|từ|dưới|trên|gồm|chiếm)\s+$", regex.I)
+_STRUCTURE_AFTER = regex.compile(r"^\s*(?:điểm\s+)?(?:trở\s+lên|trở\s+xuống|là\s+đánh\s+giá|\)?\s*,?\s*với\s+tổng\s+điểm|-\s*dưới)", regex.I)
+
+
+def find_scores(text: str, offset: int = 0) -> Iterator[Mention]:
+    """Score candidates with ``attrs = {score, decimals, unit, max, structure, step, year}``."""
+    out: dict[int, Mention] = {}
+    for m in _FROM_TO.finditer(text):
+        for key, step, ykey in (("a", "from", "ya"), ("b", "to", "yb")):
+            s, e = m.span(key)
+            year = int(m.group(ykey)) if m.group(ykey) else None
+            out[s] = _mention(text, s, e, offset, step=step, year=year, unit="", mx=None)
+    for rx in (_WITH_UNIT, _AFTER_VERB, _BARE_COMPONENT):
+        for m in rx.finditer(text):
+            s, e = m.span("n")
+            if s in out or any(x.start - offset <= s < x.end - offset for x in out.values()):
+                continue
+            left = text[max(0, s - 25):s]
+            if _CHANGE_BEFORE.search(left):
+                continue  # "tăng 2,49 điểm" is a score_change
+            mx = m.groupdict().get("max")
+            out[s] = _mention(text, s, m.end(), offset, step=None, year=None,
+                              unit="điểm" if rx is _WITH_UNIT else "", mx=int(mx) if mx else None)
+    yield from (out[k] for k in sorted(out))
+
+
+def _mention(text: str, s: int, e: int, offset: int, *, step, year, unit, mx) -> Mention:
+    number = regex.match(NUMBER, text[s:e]).group()
+    left = text[max(0, s - 20):s]
+    structure = bool(_STRUCTURE.search(left) or _STRUCTURE_AFTER.match(text[e:e + 30])
+                     or (text[max(0, s - 1):s] == "(" and regex.match(r"\s*điểm\s*\)", text[s + len(number):])
+                         and regex.search(r"(?:số|mô|cột)\s*\($", text[max(0, s - 12):s]) is not None))
+    return Mention("score", s + offset, e + offset, text[s:e],
+                   {"score": parse_number(number), "decimals": decimals(number), "unit": unit,
+                    "max": mx, "structure": structure, "step": step, "year": year}, "score")
