@@ -2,20 +2,83 @@
 from __future__ import annotations
 
 import argparse
+import re
+import signal
 import sys
+import threading
 from typing import Sequence
 
 from tqdm import tqdm
 
+from .ingest import DEFAULT_MAX_BYTES
 from .run import iter_results, write_results
+from .write import DocumentFailed, ResumeIndex
+
+#: Exit status of ``extract``: all documents ok / --strict stopped / usage error / some documents failed.
+EXIT_OK, EXIT_STRICT, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
+_SHOW_ERRORS = 10
 
 
 def _extract(args: argparse.Namespace) -> int:
-    results = tqdm(iter_results(args.paths), desc="documents", unit="doc",
-                   disable=args.quiet or None, file=sys.stderr)
-    counts = write_results(results, args.out)
+    resume = ResumeIndex.load(args.out) if args.resume else None
+    errors: list[dict] = []
+
+    def noting_errors(results):
+        for res in results:
+            if res.record["status"] != "ok" and len(errors) < _SHOW_ERRORS:
+                errors.append(res.record)
+            yield res
+
+    results = tqdm(noting_errors(iter_results(args.paths, max_bytes=args.max_bytes, resume=resume)),
+                   desc="documents", unit="doc", disable=args.quiet or None, file=sys.stderr)
+    try:
+        with _sigterm_as_exit():
+            counts = write_results(results, args.out, strict=args.strict)
+    except DocumentFailed as exc:
+        print(f"error: --strict: stopped at the first failed document, nothing written: {exc}", file=sys.stderr)
+        return EXIT_STRICT
+    finally:
+        results.close()
+        if resume is not None:
+            resume.close()
     _summary(counts, args.out)
-    return 1 if counts.get("status:error") and args.strict else 0
+    if resume is not None:
+        print(f"resumed: {resume.reused} unchanged documents reused from {args.out}")
+    if counts["status:error"]:
+        for rec in errors:
+            print(f"error: {rec['source']}: {rec['reason']}", file=sys.stderr)
+        more = counts["status:error"] - len(errors)
+        print(f"{counts['status:error']} document(s) failed" + (f" ({more} more not shown)" if more else "")
+              + f"; see the error lines of {args.out}/documents.jsonl", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+class _sigterm_as_exit:
+    """Turn SIGTERM into SystemExit so the temporary output files are removed on ``kill``."""
+
+    def __enter__(self):
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGTERM, self._exit)
+        return self
+
+    @staticmethod
+    def _exit(signum, frame):
+        raise SystemExit(128 + signum)
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
+
+
+def _byte_size(value: str) -> int:
+    """``20000000``, ``20MB``, ``20M``, ``512KiB`` -> bytes (K, M, G = 1000^n; Ki, Mi, Gi = 1024^n)."""
+    m = re.fullmatch(r"\s*(\d+)\s*(?:([kmg])(i?)b?|b)?\s*", value, re.I)
+    if not m or int(m.group(1)) <= 0:
+        raise argparse.ArgumentTypeError(f"not a positive size in bytes: {value!r} (e.g. 20000000, 20MB, 64MiB)")
+    power = "kmg".index(m.group(2).lower()) + 1 if m.group(2) else 0
+    return int(m.group(1)) * (1024 if m.group(3) else 1000) ** power
 
 
 def _summary(counts, out) -> None:
@@ -31,12 +94,33 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="Extract governance-index facts from Vietnamese articles.")
     sub = parser.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("extract", help="extract facts from files or folders",
-                        description="Read .txt and .jsonl articles (files or folders, recursively) and "
-                                    "write DIR/facts.jsonl (one fact per line) and DIR/documents.jsonl "
-                                    "(one line per input document, with its status).")
-    ex.add_argument("paths", nargs="+", metavar="PATH", help="input files or folders")
+                        formatter_class=argparse.RawDescriptionHelpFormatter,
+                        description="Read .txt, .html/.htm, .jsonl and .jsonl.gz articles (files or folders,\n"
+                                    "recursively; - for standard input) and write DIR/facts.jsonl (one fact per\n"
+                                    "line) and DIR/documents.jsonl (one line per input document, with its status;\n"
+                                    "a document that cannot be read is an error line naming the file, the line\n"
+                                    "for JSONL, and the reason). Both files are replaced atomically at the end.",
+                        epilog="exit status:\n"
+                               "  0  all documents were processed\n"
+                               "  3  some documents failed (their error lines are in documents.jsonl; "
+                               "the others were processed)\n"
+                               "  1  --strict: stopped at the first failed document, nothing written\n"
+                               "  2  bad command line\n\n"
+                               "doc_id: a file's name without suffix, or its relative path when two input "
+                               "files share a name;\n"
+                               "a JSONL record's \"id\", else FILE:LINE. Details: docs/INPUTS.md")
+    ex.add_argument("paths", nargs="+", metavar="PATH",
+                    help="input files or folders; - reads standard input (JSONL if it starts with {, else one text)")
     ex.add_argument("--out", default="outputs", metavar="DIR", help="output folder (default: outputs)")
-    ex.add_argument("--strict", action="store_true", help="exit with status 1 if any document failed")
+    ex.add_argument("--strict", action="store_true",
+                    help="stop at the first document that fails, write no output files, exit with status 1")
+    ex.add_argument("--resume", action="store_true",
+                    help="reuse the facts of documents already in DIR whose normalised text is unchanged "
+                         "(same doc_id and sha256); extract only new or changed ones")
+    ex.add_argument("--max-bytes", type=_byte_size, default=DEFAULT_MAX_BYTES, metavar="N",
+                    help="largest single document (a .txt/.html file, one JSONL line, text on stdin); "
+                         f"larger ones are error lines (default: {DEFAULT_MAX_BYTES:,}; accepts 20MB, 64MiB). "
+                         "JSONL files themselves may be any size: they are streamed")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
     ex.set_defaults(func=_extract)
     return parser

@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-import jsonlines
-
 from .extract import extract_document
-from .ingest import iter_inputs
+from .ingest import DEFAULT_MAX_BYTES, iter_inputs
 from .records import Document, DocumentError
+from .write import DOCUMENTS, FACTS, AtomicFile, DocumentFailed, ResumeIndex, content_sha256
+
+#: Document metadata copied into each ok record of documents.jsonl (see pipeline/ingest.py).
+DOC_META = ("url", "title", "date", "encoding")
 
 
 @dataclass(slots=True)
@@ -35,26 +37,39 @@ def process(item: Document | DocumentError) -> DocResult:
     from .resolve import main_province
 
     return DocResult({"doc_id": item.doc_id, "source": item.source, "status": "ok", "reason": None,
-                      "n_facts": len(facts), "province": main_province(item)}, facts)
+                      "n_facts": len(facts), "province": main_province(item),
+                      "sha256": content_sha256(item.text), **{k: item.meta.get(k) for k in DOC_META}}, facts)
 
 
-def iter_results(paths: Sequence[str | Path]) -> Iterator[DocResult]:
-    for item in iter_inputs(paths):
-        yield process(item)
+def iter_results(paths: Sequence[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES,
+                 resume: ResumeIndex | None = None, stdin=None) -> Iterator[DocResult]:
+    """Results in input order; with ``resume``, unchanged documents reuse their previous facts."""
+    for item in iter_inputs(paths, max_bytes=max_bytes, stdin=stdin):
+        previous = resume.lookup(item) if resume is not None and isinstance(item, Document) else None
+        yield DocResult(*previous) if previous else process(item)
 
 
-def write_results(results: Iterable[DocResult], out_dir: str | Path) -> Counter:
-    """Write both JSONL files; returns counts for the summary."""
+def write_results(results: Iterable[DocResult], out_dir: str | Path, *, strict: bool = False) -> Counter:
+    """Stream results (in input order) into DIR/facts.jsonl and DIR/documents.jsonl; return summary counts.
+
+    Both files are written under temporary names and renamed only when the
+    stream is exhausted, so an interrupted run leaves the previous outputs
+    whole. ``strict``: raise :class:`~pipeline.write.DocumentFailed` at the
+    first error record, and write nothing.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     counts: Counter = Counter()
-    with jsonlines.open(out / "facts.jsonl", "w", compact=True, sort_keys=False) as facts_w, \
-            jsonlines.open(out / "documents.jsonl", "w", compact=True) as docs_w:
+    with AtomicFile(out / FACTS) as facts_w, AtomicFile(out / DOCUMENTS) as docs_w:
         for res in results:
-            docs_w.write(res.record)
+            if strict and res.record["status"] != "ok":
+                raise DocumentFailed(res.record)
+            docs_w.write_line(res.record)
             counts["documents"] += 1
             counts[f"status:{res.record['status']}"] += 1
             for fact in res.facts:
-                facts_w.write(fact)
+                facts_w.write_line(fact)
                 counts[f"type:{fact['type']}"] += 1
+        facts_w.commit()
+        docs_w.commit()
     return counts
