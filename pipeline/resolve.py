@@ -1,8 +1,72 @@
-"""Resolve: the article's own province, relative years."""
+"""Resolve document-level facts: the article's own province, its date and era.
+
+The article's province is what "tỉnh", "của tỉnh", "toàn tỉnh" refer to: the
+province named most often in the title and text (the first named breaks a tie).
+The era decides ``rank_total`` for "cả nước" (63 before 1 July 2025, 34 after)
+and whether "TP Huế" is Thừa Thiên Huế or Huế.
+"""
 from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+
+import regex
 
 from .records import Document
 
+_DATE_PREFIX = regex.compile(r"^\s*date\s+(\d{4})-(\d{2})(?:-(\d{2}))?")
+_DATE_ISO = regex.compile(r"^(\d{4})-(\d{2})")
+_MERGED_34 = regex.compile(r"\b34\s+tỉnh|sau\s+sáp\s+nhập|sau\s+hợp\s+nhất", regex.I)
+MERGER_DATE = (2025, 7)
+
+
+def document_date(doc: Document) -> tuple[int, int] | None:
+    """(year, month) from the record's ``date`` or a scraped ``date YYYY-MM`` prefix."""
+    date = (doc.meta or {}).get("date")
+    if date and (m := _DATE_ISO.match(str(date))):
+        return int(m.group(1)), int(m.group(2))
+    if (m := _DATE_PREFIX.match(doc.text)):
+        return int(m.group(1)), int(m.group(2))
+    return None
+
+
+def is_post_merger(doc: Document) -> bool:
+    date = document_date(doc)
+    if date is not None:
+        return date >= MERGER_DATE
+    return bool(_MERGED_34.search(doc.text))
+
+
+@lru_cache(maxsize=256)
+def _province_counts(text: str) -> tuple[tuple[str, int, int], ...]:
+    from extractors.provinces import find_provinces
+
+    counts: Counter = Counter()
+    first: dict[str, int] = {}
+    for m in find_provinces(text):
+        counts[m.attrs["name"]] += 1
+        first.setdefault(m.attrs["name"], m.start)
+    return tuple((n, c, first[n]) for n, c in counts.items())
+
+
+def main_province_record(doc: Document) -> dict | None:
+    """The province record (name, code, province_2025) the article is about, or None."""
+    from extractors.provinces import lookup
+
+    title = (doc.meta or {}).get("title") or ""
+    counts = Counter({n: c for n, c, _ in _province_counts(doc.text)})
+    for n, c, _ in _province_counts(title):
+        counts[n] += 2 * c
+    if not counts:
+        return None
+    firsts = {n: f for n, _, f in _province_counts(doc.text)}
+    name = max(counts, key=lambda n: (counts[n], -firsts.get(n, 10**9)))
+    p = lookup(name)
+    if p is None:
+        return None
+    return {"name": p.name, "code": p.code, "province_2025": p.province_2025}
+
 
 def main_province(doc: Document) -> str | None:
-    return None
+    rec = main_province_record(doc)
+    return rec["name"] if rec else None

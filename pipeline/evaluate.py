@@ -1,0 +1,118 @@
+"""Score extracted facts against gold by SCHEMA.md's rules, per type and micro-averaged.
+
+Facts compare per document as *sets of keys*; a key stated twice counts once.
+
+>>> fact_key({"type": "rank", "province": "TP.HCM", "index": "PCI", "year": 2023, "rank": 27})
+('rank', 'hochiminh', 'PCI', 2023, 27)
+>>> fact_key({"type": "percentage", "value": 96.55, "modality": "actual"})
+('percentage', 96.55, 'actual')
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterable
+
+from .records import FACT_TYPES
+
+
+def _prov(name: Any) -> Any:
+    from extractors.provinces import canonical_key
+
+    return canonical_key(name) if name else None
+
+
+def _r2(x: Any) -> Any:
+    return None if x is None else round(float(x), 2)
+
+
+def fact_key(f: dict[str, Any]) -> tuple:
+    """The scoring key of a fact record (gold or output)."""
+    t = f["type"]
+    if t == "rank":
+        return (t, _prov(f.get("province")), f.get("index"), f.get("year"), f.get("rank"))
+    if t == "rank_change":
+        return (t, _prov(f.get("province")), f.get("index"), f.get("year"), int(f["delta"]) if f.get("delta") is not None else None)
+    if t == "score":
+        return (t, _prov(f.get("province")), f.get("index"), f.get("year"), _r2(f.get("score")))
+    if t == "score_change":
+        return (t, _prov(f.get("province")), f.get("index"), f.get("year"), _r2(f.get("delta")))
+    if t == "percentage":
+        return (t, _r2(f.get("value")), f.get("modality"))
+    if t == "rank_target":
+        return (t, _prov(f.get("province")), f.get("index"), f.get("rank_min"), f.get("rank_max"))
+    raise ValueError(f"unknown fact type {t!r}")
+
+
+def keys_by_doc(facts: Iterable[dict]) -> dict[str, set[tuple]]:
+    out: dict[str, set[tuple]] = defaultdict(set)
+    for f in facts:
+        out[f["doc_id"]].add(fact_key(f))
+    return out
+
+
+def score(pred: Iterable[dict], gold: Iterable[dict], doc_ids: Iterable[str] | None = None) -> dict[str, Any]:
+    """Per-type and micro precision/recall/F1 over the documents in ``doc_ids`` (default: gold's)."""
+    p, g = keys_by_doc(pred), keys_by_doc(gold)
+    docs = set(doc_ids) if doc_ids is not None else set(g)
+    counts = {t: {"tp": 0, "fp": 0, "fn": 0} for t in FACT_TYPES}
+    for d in docs:
+        pk, gk = p.get(d, set()), g.get(d, set())
+        for k in pk & gk:
+            counts[k[0]]["tp"] += 1
+        for k in pk - gk:
+            counts[k[0]]["fp"] += 1
+        for k in gk - pk:
+            counts[k[0]]["fn"] += 1
+    rows = {t: _prf(**c) for t, c in counts.items()}
+    total = {k: sum(c[k] for c in counts.values()) for k in ("tp", "fp", "fn")}
+    return {"per_type": rows, "micro": _prf(**total)}
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return {"tp": tp, "fp": fp, "fn": fn, "precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4)}
+
+
+def load_gold(folder: str | Path) -> tuple[list[dict], list[dict]]:
+    """(documents, gold facts) of a gold folder: texts/, docs.jsonl, gold.jsonl."""
+    folder = Path(folder)
+    docs = [json.loads(l) for l in (folder / "docs.jsonl").read_text("utf-8").splitlines() if l.strip()]
+    gold = [json.loads(l) for l in (folder / "gold.jsonl").read_text("utf-8").splitlines() if l.strip()]
+    return docs, gold
+
+
+def gold_documents(folder: str | Path):
+    """The gold folder's texts as pipeline Documents (with title/date from docs.jsonl)."""
+    from .normalize import normalize_text
+    from .records import Document
+
+    folder = Path(folder)
+    docs, _ = load_gold(folder)
+    for d in docs:
+        raw = (folder / "texts" / f"{d['doc_id']}.txt").read_text("utf-8")
+        yield Document(d["doc_id"], normalize_text(raw), str(folder / "texts" / f"{d['doc_id']}.txt"),
+                       {k: d.get(k) for k in ("url", "title", "date")})
+
+
+def format_table(result: dict[str, Any], title: str) -> str:
+    lines = [title, f"{'type':<14}{'P':>8}{'R':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}"]
+    for t, r in [*result["per_type"].items(), ("micro", result["micro"])]:
+        lines.append(f"{t:<14}{r['precision']:>8.3f}{r['recall']:>8.3f}{r['f1']:>8.3f}{r['tp']:>6}{r['fp']:>6}{r['fn']:>6}")
+    return "\n".join(lines)
+
+
+def evaluate_folder(folder: str | Path, decide=None) -> tuple[dict[str, Any], list[dict]]:
+    """Run extraction over a gold folder and score it."""
+    from .extract import extract_document
+
+    _, gold = load_gold(folder)
+    pred: list[dict] = []
+    ids = []
+    for doc in gold_documents(folder):
+        ids.append(doc.doc_id)
+        pred.extend(f.to_json() for f in extract_document(doc, decide=decide))
+    return score(pred, gold, ids), pred

@@ -1,0 +1,46 @@
+"""Mentions stage: run every extractor family over one sentence.
+
+Index matching (spaCy) only runs on sentences that contain an index keyword
+at all; the cheap check cannot change what the matcher finds, it only skips
+sentences where it could find nothing.
+"""
+from __future__ import annotations
+
+import regex
+
+from extractors.changes import find_changes
+from extractors.indices import find_indices
+from extractors.percentages import find_percentages
+from extractors.provinces import find_provinces
+from extractors.ranks import find_ranks
+from extractors.scores import find_scores
+from extractors.subjects import find_subjects
+from extractors.targets import find_targets
+from extractors.years import find_years
+
+from .records import Mention
+from .segment import Sentence
+
+_HAS_DIGIT = regex.compile(r"\d")
+_VALUE_WORD = regex.compile(r"dẫn\s+đầu|đứng\s+đầu|quán\s+quân|á\s+quân|ngôi\s+đầu|thứ\s+(?:nhất|nhì|hai|ba|tư)|cuối|đầu\s+tiên|giữ\s+(?:vững|nguyên)|một\s+(?:hạng|bậc)|hạng|bậc", regex.I)
+_BOILERPLATE = regex.compile(r"^\s*(?:[\d.,]+\s+lượt\s+xem|lượt\s+xem\s*:|số\s+lượt\s+xem|đang\s+online|hôm\s+nay\s*:|đã\s+truy\s+cập|bình\s+luận|chia\s+sẻ|tags?\s*:)", regex.I)
+
+
+def sentence_mentions(sent: Sentence) -> list[Mention]:
+    """All mentions of ``sent`` in absolute offsets, sorted by start."""
+    text, off = sent.text, sent.start
+    if _BOILERPLATE.match(text):
+        return []
+    out: list[Mention] = []
+    out += find_provinces(text, off)
+    out += find_subjects(text, off)
+    out += find_indices(text, off)
+    out += find_years(text, off)
+    if _HAS_DIGIT.search(text) or _VALUE_WORD.search(text):
+        out += find_ranks(text, off)
+        out += find_changes(text, off)
+        out += find_scores(text, off)
+        out += find_percentages(text, off)
+        out += find_targets(text, off)
+    out.sort(key=lambda m: (m.start, -m.end))
+    return out
