@@ -25,7 +25,7 @@ _RANK_CHANGE = regex.compile(
     """, regex.VERBOSE | regex.IGNORECASE)
 
 _SCORE_CHANGE = regex.compile(
-    rf"""(?P<verb>{_UP}|{_DOWN})
+    rf"""(?P<verb>tăng|giảm|cao\s+hơn|thấp\s+hơn|tăng\s+thêm|sụt|sụt\s+giảm)
         (?:\s+(?:được|thêm|tới|đến|nhẹ|mạnh|khoảng|gần|hơn))*
         \s+(?P<n>{NUMBER})\s*(?P<unit>điểm|điẻm|%|phần\s+trăm)?
     """, regex.VERBOSE | regex.IGNORECASE)

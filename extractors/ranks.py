@@ -29,14 +29,15 @@ _NUM_RANK = regex.compile(
         | đứng\s+thứ | đứng\s+(?:ở\s+)?vị\s+trí(?:\s+thứ)? | ở\s+vị\s+trí(?:\s+thứ)?
         | vị\s+trí\s+số | vị\s+trí(?:\s+thứ)? | thứ\s+hạng(?:\s+thứ)? | hạng(?:\s+thứ)? | thứ
         | (?<=\b(?:là|địa\s+phương|tỉnh)\s+)số )
-        \s+(?P<rank>\d{1,2})(?![\d,.]\d|\s*(?:bậc|hạng|điểm|%))
+        \s+(?P<rank>\d{1,2})(?!\d)(?![,.]\d|\s*(?:bậc|hạng|điểm|%|tỉnh|bộ|UBND|địa\s+phương|đơn\s+vị|cơ\s+quan|doanh))
         (?:\s*/\s*(?P<total>\d{2})(?!\d|/))?
     """, regex.VERBOSE | regex.IGNORECASE)
 
 _WORD_RANK = regex.compile(
     r"""(?P<cue>
           (?:vị\s+trí\s+|ngôi\s+)?(?:dẫn\s+đầu|đứng\s+đầu|quán\s+quân|ngôi\s+đầu(?:\s+bảng)?|á\s+quân)
-        | vị\s+trí\s+đầu\s+tiên | (?:vị\s+trí\s+|xếp\s+|đứng\s+)?thứ\s+(?:nhất|nhì|hai|ba|tư)(?!\s+(?:từ|,))
+        | vị\s+trí\s+đầu\s+tiên | (?:vị\s+trí\s+|xếp\s+|đứng\s+)?thứ\s+(?:nhất|nhì|hai|ba|tư)(?!\s*(?:,|-|–)|\s+(?:từ|thứ))
+        | (?:vị\s+trí|đứng|xếp)\s+thứ\s+(?:năm|sáu|bảy|tám|chín|mười)(?!\s*(?:,|-|–)|\s+(?:từ|thứ))
         | (?<=điểm,?\s*)cao\s+nhất(?=\s+(?:cả\s+nước|toàn\s+quốc))
         | (?:đứng\s+|xếp\s+)?cuối\s+bảng | đứng\s+cuối(?:\s+cùng)? | (?:xếp\s+)?vị\s+trí\s+cuối(?:\s+cùng)? )
     """, regex.VERBOSE | regex.IGNORECASE)
@@ -46,7 +47,7 @@ _NOT_ORDINAL_BEFORE = regex.compile(
     r"(?:năm|lần|phiên\s+họp|phiên|kỳ|khóa|khoá|đại\s+hội|tuần|ngày|tháng|quý|giờ|bước|điều|khoản|chương|mục|tầng|lớp|người|nhiệm\s+kỳ|vòng|đợt|hội\s+nghị|cuộc|kế\s+hoạch|số|lượt)\s+$",
     regex.IGNORECASE)
 _WEEKDAY = regex.compile(r"^\s*,?\s*\d{1,2}\s*/\s*\d{1,2}|^\s*,\s*ngày", regex.IGNORECASE)
-_GROUP_BEFORE = regex.compile(r"(?:nhóm|tốp|top|trong\s+số|các|những|\d+)\s+(?:\d+\s+)?(?:[\p{L}]+[\s,]+){0,4}$", regex.IGNORECASE)
+_GROUP_BEFORE = regex.compile(r"(?:nhóm|tốp|top|trong\s+số)\s+(?:\d+\s+)?(?:[\p{L}]+\s+){0,4}$|\b\d+\s+(?:tỉnh|địa\s+phương|đơn\s+vị|bộ|thành\s+phố)[\p{L}\s,]{0,20}$|(?:các|những)\s+(?:tỉnh|địa\s+phương)[^.;]{0,40}$|người\s+$", regex.IGNORECASE)
 _NATIONAL_AFTER = regex.compile(r"^\s*(?:của\s+|trong\s+|trên\s+)?(?:cả\s+nước|toàn\s+quốc)", regex.IGNORECASE)
 _TOTAL_AFTER = regex.compile(r"^\s*(?:trong|trên|/)\s*(?:tổng\s+số\s+)?(?P<total>\d{2})\s+(?:tỉnh|địa\s+phương|đơn\s+vị)", regex.IGNORECASE)
 
@@ -61,6 +62,16 @@ def _ordinal_word(cue: str) -> int | None:
         if w in _WORD_VALUE:
             return _WORD_VALUE[w]
     return 1
+
+
+_CONTINUE = regex.compile(r"^(?:\s*,\s*|\s+và\s+)(?:thứ\s+)?(?P<rank>\d{1,2})(?!\d|[,.]\d|\s*(?:bậc|hạng|điểm|%|tỉnh|năm))")
+_PAREN = regex.compile(r"\(\s*(?P<rank>\d{1,2})\s*/\s*(?P<total>63|34)\s*\)|(?<=thứ\s+hạng\s+[A-Z]{3,5}\s*)\((?P<rank2>\d{1,2})\)")
+
+
+_STEP = r"(?:vị\s+trí\s+|thứ\s+hạng\s+|thứ\s+|hạng\s+)?"
+_TRANSITION = regex.compile(
+    rf"từ\s+{_STEP}(?P<a>\d{{1,2}})\s+(?:lên|xuống)\s+{_STEP}(?P<b>\d{{1,2}})(?!\d|[,.]\d|\s*(?:điểm|%|ngày|giờ|tháng|người))"
+    rf"|từ\s+thứ\s+hạng\s+(?P<c>\d{{1,2}})(?!\d)", regex.I)
 
 
 def find_ranks(text: str, offset: int = 0) -> Iterator[Mention]:
@@ -86,6 +97,25 @@ def find_ranks(text: str, offset: int = 0) -> Iterator[Mention]:
         out.append(Mention("rank", m.start() + offset, m.end() + offset, m.group(),
                            {"rank": rank, "total": total, "national": bool(_NATIONAL_AFTER.match(after)),
                             "last": False, "cue": cue}, "rank:number"))
+        end = m.end()
+        while (c := _CONTINUE.match(text[end:])):
+            s0, e0 = end + c.start("rank"), end + c.end("rank")
+            out.append(Mention("rank", s0 + offset, e0 + offset, text[s0:e0],
+                               {"rank": int(c.group("rank")), "total": total, "national": False, "last": False,
+                                "cue": "continued"}, "rank:number"))
+            end = end + c.end()
+    for m in _TRANSITION.finditer(text):
+        for key, step in (("a", "from"), ("b", "to"), ("c", "from")):
+            if m.group(key):
+                s0, e0 = m.span(key)
+                out.append(Mention("rank", s0 + offset, e0 + offset, text[s0:e0],
+                                   {"rank": int(m.group(key)), "total": None, "national": False, "last": False,
+                                    "cue": "transition", "step": step}, "rank:transition"))
+    for m in _PAREN.finditer(text):
+        rank = int(m.group("rank") or m.group("rank2"))
+        total = int(m.group("total")) if m.group("total") else None
+        out.append(Mention("rank", m.start() + offset, m.end() + offset, m.group(),
+                           {"rank": rank, "total": total, "national": False, "last": False, "cue": "paren"}, "rank:paren"))
     for m in _WORD_RANK.finditer(text):
         if _bad_word_context(text, m):
             continue

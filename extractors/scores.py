@@ -25,13 +25,15 @@ from .numbers import NUMBER, decimals, parse_number
 
 _WITH_UNIT = regex.compile(rf"(?P<n>{NUMBER})(?:\s*/\s*(?P<max>\d{{2,3}}))?\s*(?:điểm|điẻm)\b", regex.I)
 _AFTER_VERB = regex.compile(
-    rf"""(?:(?<=\b(?:đạt|là|với|được|giá\s+trị|tổng\s+hợp)\s)|(?<=\())
+    rf"""(?:(?<=\b(?:đạt|là|với|được|giá\s+trị|tổng\s+hợp|điểm|ứng\s+là)\s)|(?<=\())
         (?P<n>\d+[.,]\d+)(?:\s*/\s*(?P<max>\d{{2,3}}))?(?!\s*(?:%|phần|tỷ|triệu|nghìn|ngàn|lần|km|ha|USD|đồng|người|\d|/))""",
     regex.VERBOSE | regex.I)
+_LIST_CONT = regex.compile(r"(?<=\d,\d+(?:\s*[;,]\s*|\s+và\s+))(?P<n>\d+,\d+)(?![\d%])")
 _BARE_COMPONENT = regex.compile(rf"(?<=[\p{{Ll}}]\s)(?P<n>\d+,\d+)(?=\s*\()", regex.I)
 _FROM_TO = regex.compile(rf"từ\s+(?P<a>{NUMBER})(?:\s*\((?P<ya>\d{{4}})\))?\s+(?:lên|xuống)\s+(?P<b>{NUMBER})(?:\s*\((?P<yb>\d{{4}})\))?", regex.I)
 _CHANGE_BEFORE = regex.compile(r"(?:tăng|giảm|cao\s+hơn|thấp\s+hơn|thêm|tụt|hơn|sụt)\s+(?:(?:được|thêm|tới|đến|nhẹ|mạnh|khoảng|gần)\s+)*$", regex.I)
-_STRUCTURE = regex.compile(r"(?:thang\s+điểm|tổng\s+điểm|tối\s+đa|mỗi\s+chỉ\s+số|từ|dưới|trên|gồm|chiếm)\s+$", regex.I)
+_STRUCTURE = regex.compile(r"(?:thang\s+điểm|tối\s+đa(?:\s+là)?|mỗi\s+chỉ\s+số|từ|dưới|trên|gồm|chiếm|gần|(?:cao|thấp)\s+nhất\s*\(?|\d\s*[-–])\s*$", regex.I)
+_STRUCTURE_CLAUSE = regex.compile(r"thang\s+điểm|tổng\s+điểm\s+(?:đánh\s+giá|tối\s+đa)|tối\s+đa|tự\s+đánh\s+giá|điều\s+tra\s+xã\s+hội\s+học|tổng\s+điểm\s+\d\.\d{3}", regex.I)
 _STRUCTURE_AFTER = regex.compile(r"^\s*(?:điểm\s+)?(?:trở\s+lên|trở\s+xuống|là\s+đánh\s+giá|\)?\s*,?\s*với\s+tổng\s+điểm|-\s*dưới)", regex.I)
 
 
@@ -43,7 +45,7 @@ def find_scores(text: str, offset: int = 0) -> Iterator[Mention]:
             s, e = m.span(key)
             year = int(m.group(ykey)) if m.group(ykey) else None
             out[s] = _mention(text, s, e, offset, step=step, year=year, unit="", mx=None)
-    for rx in (_WITH_UNIT, _AFTER_VERB, _BARE_COMPONENT):
+    for rx in (_WITH_UNIT, _AFTER_VERB, _BARE_COMPONENT, _LIST_CONT):
         for m in rx.finditer(text):
             s, e = m.span("n")
             if s in out or any(x.start - offset <= s < x.end - offset for x in out.values()):
@@ -60,7 +62,11 @@ def find_scores(text: str, offset: int = 0) -> Iterator[Mention]:
 def _mention(text: str, s: int, e: int, offset: int, *, step, year, unit, mx) -> Mention:
     number = regex.match(NUMBER, text[s:e]).group()
     left = text[max(0, s - 20):s]
+    integer = "," not in number and "." not in number
     structure = bool(_STRUCTURE.search(left) or _STRUCTURE_AFTER.match(text[e:e + 30])
+                     or regex.match(r"\s*[-–]\s*\d", text[s + len(number):])
+                     or parse_number(number) > 100
+                     or (integer and _STRUCTURE_CLAUSE.search(text))
                      or (text[max(0, s - 1):s] == "(" and regex.match(r"\s*điểm\s*\)", text[s + len(number):])
                          and regex.search(r"(?:số|mô|cột)\s*\($", text[max(0, s - 12):s]) is not None))
     return Mention("score", s + offset, e + offset, text[s:e],

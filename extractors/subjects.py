@@ -1,13 +1,14 @@
 """Subject cues other than province names: anaphora, the nation, regions, organisations.
 
-* ``anaphora``: "tỉnh", "của tỉnh", "toàn tỉnh", "Tỉnh này", "địa phương này",
-  "thành phố" — the article's own province (SCHEMA.md);
-* ``national``: "cả nước", "toàn quốc", averages "trung bình", "bình quân" — Việt Nam;
+* ``anaphora``: "tỉnh", "của tỉnh", "toàn tỉnh" — the article's own province (SCHEMA.md);
+* ``running``: "Tỉnh này", "địa phương này", "địa phương" — the unit just talked about;
+* ``national``: "cả nước", "toàn quốc" — the nation (a ranking's scope, or a percentage's subject);
+* ``average``: "điểm trung bình", "giá trị bình quân" — a national summary figure (Việt Nam);
 * ``region``: "vùng ĐBSCL", "khu vực Đông Nam Bộ" — regional figures are not facts;
 * ``org``: ministries and central agencies — their rankings are out of scope.
 
 >>> [(m.attrs["role"], m.text) for m in find_subjects("Tỉnh này đứng thứ 3 cả nước; Bộ Tài chính dẫn đầu; vùng ĐBSCL")]
-[('anaphora', 'Tỉnh này'), ('national', 'cả nước'), ('org', 'Bộ Tài chính'), ('region', 'vùng ĐBSCL')]
+[('running', 'Tỉnh này'), ('national', 'cả nước'), ('org', 'Bộ Tài chính'), ('region', 'vùng ĐBSCL')]
 """
 from __future__ import annotations
 
@@ -18,11 +19,12 @@ import regex
 from pipeline.records import Mention
 
 _PATTERNS = {
-    "anaphora": r"(?:(?:của|toàn|cấp)\s+)?(?:[Tt]ỉnh|TỈNH)(?:\s+này|\s+ta|\s+nhà)?(?!\s+(?:ủy|uỷ|đoàn|lộ|thành|ban|trưởng|\p{Lu}))"
-                r"|[Đđ]ịa\s+phương\s+này|[Tt]hành\s+phố\s+(?:này|cảng)",
-    "national": r"cả\s+nước|toàn\s+quốc|(?:giá\s+trị|điểm(?:\s+số)?|chỉ\s+số[^,.;]{0,30}?)\s+(?:trung\s+bình|bình\s+quân|trung\s+vị)(?:\s+(?:chung|cộng))?|(?:các\s+)?[Bb]ộ,\s+ngành",
+    "running": r"(?:[Tt]ỉnh|[Đđ]ịa\s+phương|[Tt]hành\s+phố)\s+này|(?<!(?:các|những|nhiều|từng|mỗi|\d)\s+)(?<![\p{L}])[Đđ]ịa\s+phương(?!\s+(?:khác|các|hai))|[Tt]hành\s+phố\s+cảng",
+    "anaphora": r"(?<!cấp\s+)(?:(?:của|toàn)\s+)?(?:[Tt]ỉnh|TỈNH)(?:\s+ta|\s+nhà)?(?!\s+(?:ủy|uỷ|đoàn|lộ|thành|ban|trưởng|\p{Lu}))",
+    "average": r"(?i:(?:giá\s+trị|điểm(?:\s+số)?|chỉ\s+số)[^,.;]{0,30}?\s(?:trung\s+bình|bình\s+quân|trung\s+vị)|(?:trung\s+bình|bình\s+quân)\s+(?:cả\s+nước|toàn\s+quốc|chung))",
+    "national": r"cả\s+nước|toàn\s+quốc|(?:các\s+)?[Bb]ộ,\s+ngành",
     "region": r"(?:vùng|khu\s+vực|miền)\s+(?:[\p{Lu}][\p{L}&]*[\s-]*)+|(?:Đồng\s+bằng\s+sông\s+(?:Hồng|Cửu\s+Long)|Đông\s+Nam\s+Bộ|Tây\s+Nguyên|ĐBSCL|Bắc\s+Trung\s+Bộ|Trung\s+du\s+(?:và\s+)?miền\s+núi\s+phía\s+Bắc)",
-    "org": r"(?<![\p{L}])(?:Bộ\s+[\p{Lu}][\p{L}&]*(?:\s+(?!và\b|dẫn\b|đứng\b|xếp\b|giữ\b)\p{Ll}+)?|Viện\s+(?:[\p{Lu}][\p{L}&]*\s*)+|Ngân\s+hàng\s+Nhà\s+nước(?:\s+Việt\s+Nam)?|Đài\s+Truyền\s+hình\s+Việt\s+Nam|Thông\s+tấn\s+xã\s+Việt\s+Nam|Bảo\s+hiểm\s+[Xx]ã\s+hội(?:\s+Việt\s+Nam)?|Ủy\s+ban\s+Dân\s+tộc|Thanh\s+tra\s+Chính\s+phủ|Văn\s+phòng\s+Chính\s+phủ)",
+    "org": r"(?<![\p{L}])(?:cấp\s+bộ|khối\s+bộ|Bộ\s+[\p{Lu}][\p{L}&]*(?:\s+(?!và\b|dẫn\b|đứng\b|xếp\b|giữ\b)\p{Ll}+)?|Viện\s+(?:[\p{Lu}][\p{L}&]*\s*)+|Ngân\s+hàng\s+Nhà\s+nước(?:\s+Việt\s+Nam)?|Đài\s+Truyền\s+hình\s+Việt\s+Nam|Thông\s+tấn\s+xã\s+Việt\s+Nam|Bảo\s+hiểm\s+[Xx]ã\s+hội(?:\s+Việt\s+Nam)?|Ủy\s+ban\s+Dân\s+tộc|Thanh\s+tra\s+Chính\s+phủ|Văn\s+phòng\s+Chính\s+phủ)",
 }
 _RX = regex.compile("|".join(f"(?P<{k}>{v})" for k, v in _PATTERNS.items()))
 

@@ -16,7 +16,7 @@ from pipeline.records import Mention
 _YEAR = regex.compile(
     r"""(?<![\d/.,-]\s?)(?<![\d/.,-])          # not the end of a date 19/11/2021 or a number
         (?P<y>(?:19[89]\d|20[0-4]\d))
-        (?![\d/]|[.,]\d)                      # not followed by more digits
+        (?![\d/]|[.,]\d|-\d\d(?!\d))          # not followed by more digits, nor "-03" (a date)
     """, regex.VERBOSE)
 
 _BASE_BEFORE = regex.compile(r"(?:so\s+với|so|hơn|với)\s+(?:(?:cùng\s+kỳ\s+)?năm\s+|kỳ\s+|PCI\s+|PAPI\s+|PAR\s+INDEX\s+|SIPAS\s+|DTI\s+)?$", regex.I)

@@ -20,7 +20,8 @@ from .records import Mention
 from .segment import Sentence
 
 CLAUSE_BREAK = regex.compile(r"[;:\n]|\.\s|,\s*(?:trong\s+khi|còn|nhưng|tuy\s+nhiên)\b", regex.I)
-_LA_BEFORE = regex.compile(r"(?:là|thuộc\s+về|về\s+tay|gồm|có)\s*:?\s*$", regex.I)
+_LA_BEFORE = regex.compile(r"(?:là|thuộc\s+về|về\s+tay|của)\s*(?:tỉnh|thành\s+phố|TP\.?|Tp\.?)?\s*$", regex.I)
+_VIETNAM = {"name": "Việt Nam", "code": None, "province_2025": "Việt Nam"}
 _VE_BEFORE = regex.compile(r"(?:về|ở|của|trong|trên)\s+(?:(?:các|cả|\d+)\s+)?(?:chỉ\s+số\s+|bảng\s+xếp\s+hạng\s+|xếp\s+hạng\s+|tiêu\s+chí\s+|trụ\s+cột\s+)?$", regex.I)
 _SEQUENCE = regex.compile(r"(?:các\s+)?vị\s+trí\s+tiếp\s+theo|tiếp\s+theo\s+(?:đó\s+)?(?:là|gồm)|tiếp\s+đến\s+là|kế\s+đến\s+là", regex.I)
 _RESPECTIVELY = regex.compile(r"lần\s+lượt|tương\s+ứng", regex.I)
@@ -41,6 +42,7 @@ class DocContext:
     subject: dict | None = None
     index: str | None = None
     year: int | None = None
+    edition_year: int | None = None  # first "PCI 2023"-style year of the document: a last resort
     last_rank: dict = field(default_factory=dict)  # (index, year) -> last rank given
 
 
@@ -104,31 +106,36 @@ class SentenceAssembler:
         for p in self.provinces:
             if p.start >= v.end and p.start - v.end <= 60:
                 gap = _between(text, base, v.end, p.start)
-                if regex.fullmatch(r"[^()]{0,12}\(\s*(?:tỉnh\s+|TP\.?\s*)?", gap, regex.I) or (
-                        _LA_BEFORE.search(gap) and not self._values_between(v.end, p.start)):
+                if regex.fullmatch(r"[^();]{0,12}\(\s*(?:tỉnh\s+|TP\.?\s*)?", gap, regex.I) or (
+                        _LA_BEFORE.search(gap) and not self._values_between(v.end, p.start)
+                        and not CLAUSE_BREAK.search(gap) and len(gap) <= 45):
                     return p.attrs, "after", {"subj_after": 1.0, "subj_dist": p.start - v.end}
-        # 2. nearest cue before the value in its clause, then in the sentence.
-        cues = [m for m in [*self.provinces, *self.subjects] if m.end <= v.start]
-        in_clause = [m for m in cues if m.start >= cs]
-        for pool, how in ((in_clause, "clause"), (cues, "sentence")):
-            if not pool:
-                continue
-            cue = max(pool, key=lambda m: m.end)
+        # 2. nearest cue before the value, walking back through the sentence.
+        cues = sorted((m for m in [*self.provinces, *self.subjects] if m.end <= v.start), key=lambda m: -m.end)
+        for cue in cues:
+            how = "clause" if cue.start >= cs else "sentence"
             if cue.kind == "province":
                 return cue.attrs, how, {f"subj_{how}": 1.0, "subj_dist": v.start - cue.end}
             role = cue.attrs["role"]
-            if role == "national" and v.kind in ("rank", "rank_target") and cue.start >= v.end - 1:
-                continue
-            if role == "national" and v.kind in ("rank", "rank_change", "rank_target"):
-                # "xếp thứ 3 cả nước": the nation is the ranking's scope, not its subject
-                earlier = [m for m in pool if m is not cue and m.kind == "province"]
-                if earlier:
-                    return max(earlier, key=lambda m: m.end).attrs, how, {f"subj_{how}": 1.0}
-                break
-            if role == "anaphora":
-                return (self.ctx.main_province or self.ctx.subject), "anaphora", {"subj_anaphora": 1.0}
             if role == "national":
-                return {"name": "Việt Nam", "code": None, "province_2025": "Việt Nam"}, "national", {"subj_national": 1.0}
+                if v.kind == "percentage":
+                    return _VIETNAM, "national", {"subj_national": 1.0}
+                continue  # "xếp thứ 3 cả nước": the nation is the ranking's scope, not its subject
+            if role == "average":
+                if v.kind in ("score", "score_change", "percentage"):
+                    return _VIETNAM, "national", {"subj_national": 1.0}
+                continue
+            if role == "region" and regex.search(r"(?:trong|ở|tại|của)\s+$", text[max(0, cue.start - base - 8):cue.start - base]):
+                continue  # "thăng 1 bậc trong vùng TD&MNPB": a scope, not a subject
+            if role in ("anaphora", "running"):
+                prior = [p for p in self.provinces if cs <= p.end <= cue.start]
+                if prior:  # "Quảng Ninh tiếp tục là tỉnh đứng đầu": the province is the subject
+                    return max(prior, key=lambda p: p.end).attrs, how, {f"subj_{how}": 1.0}
+                if regex.search(r"nhất", text[cue.end - base:v.start - base]) and v.kind != "percentage":
+                    return None, "unnamed", {"subj_unnamed": 1.0}  # "tỉnh tăng cao nhất 34 bậc"
+                if role == "running":
+                    return (self.ctx.subject or self.ctx.main_province), "running", {"subj_running": 1.0}
+                return (self.ctx.main_province or self.ctx.subject), "anaphora", {"subj_anaphora": 1.0}
             return None, role, {f"subj_{role}": 1.0}  # region or organisation: out of scope
         # 3. a province after the value in the same clause ("thứ 2 là TP Huế" handled above).
         after = [p for p in self.provinces if p.start >= v.end and p.start < ce]
@@ -141,8 +148,8 @@ class SentenceAssembler:
             return self.ctx.subject, "carry", {"subj_carry": 1.0}
         return self.ctx.main_province, "main", {"subj_main": 1.0}
 
-    def _values_between(self, a: int, b: int) -> bool:
-        return any(a <= m.start < b for k in ("rank", "score") for m in self.by_kind.get(k, []))
+    def _values_between(self, a: int, b: int, kinds=("rank", "score")) -> bool:
+        return any(a <= m.start < b for k in kinds for m in self.by_kind.get(k, []))
 
     # -- index -------------------------------------------------------------------
     def index_for(self, v: Mention) -> tuple[Mention | None, str]:
@@ -153,6 +160,8 @@ class SentenceAssembler:
         for m in sorted(pool, key=lambda m: m.start):
             if v.end <= m.start < ce and _VE_BEFORE.search(text[max(0, m.start - base - 40):m.start - base]):
                 gap = _between(text, base, v.end, m.start)
+                if self._values_between(v.end, m.start, kinds=("rank", "score", "rank_change", "score_change")):
+                    break
                 if not regex.search(r"(?:tăng|giảm|đạt|xếp|đứng)\s", gap) or m.start - v.end < 12:
                     return m, "ve_after"
         before = [m for m in pool if m.end <= v.start and m.start >= cs]
@@ -171,12 +180,12 @@ class SentenceAssembler:
 
     def coordinated(self, m: Mention) -> list[Mention]:
         """Index mentions coordinated with ``m``: "về các chỉ số PCI, PAR INDEX, SIPAS và PAPI"."""
-        strong = sorted((x for x in self.indices if x.attrs["strength"] == "strong"), key=lambda x: x.start)
+        strong = sorted((x for x in self.indices if x.attrs["strength"] != "component"), key=lambda x: x.start)
         if m not in strong:
             return [m]
         i = strong.index(m)
         group = [m]
-        join = regex.compile(r"\s*(?:\([^()]{0,12}\)\s*)?(?:,|và|cùng)?\s*(?:chỉ\s+số\s+|Chỉ\s+số\s+)?(?:\([^()]*\)\s*)?", regex.I)
+        join = regex.compile(r"[\s(),]*(?:(?:và|cùng|hoặc)\s*)?[\s(),]*(?:chỉ\s+số\s*)?", regex.I)
         for step in (-1, 1):
             j = i
             while 0 <= j + step < len(strong):
@@ -186,10 +195,25 @@ class SentenceAssembler:
                     break
                 group.append(strong[j + step])
                 j += step
-        return sorted(group, key=lambda x: x.start)
+        seen, out = set(), []
+        for x in sorted(group, key=lambda x: x.start):
+            if x.attrs["index"] not in seen:
+                seen.add(x.attrs["index"])
+                out.append(x)
+        return out
 
     # -- year --------------------------------------------------------------------
-    def year_for(self, v: Mention) -> tuple[int | None, str]:
+    def index_year(self, idx: Mention | None) -> int | None:
+        """"PCI 2023", "(PCI) năm 2022", "PAPI năm 2021": the edition named right after the index."""
+        if idx is None:
+            return None
+        for y in self.years:
+            gap = self.s.text[idx.end - self.s.start:y.start - self.s.start]
+            if 0 <= y.start - idx.end <= 22 and regex.fullmatch(r"[\s()–-]*(?:\([^()]{0,10}\)\s*)?(?:cấp\s+tỉnh\s*)?(?:năm\s*)?", gap, regex.I):
+                return y.attrs["year"]
+        return None
+
+    def year_for(self, v: Mention, idx: Mention | None = None) -> tuple[int | None, str]:
         text, base = self.s.text, self.s.start
         if v.attrs.get("year"):
             return v.attrs["year"], "explicit"
@@ -200,19 +224,24 @@ class SentenceAssembler:
         near = regex.search(r"năm\s+(\d{4})\s+(?:là|đạt|được)\s*$", text[max(0, v.start - base - 25):v.start - base])
         if near:
             return int(near.group(1)), "year_la"
+        if v.attrs.get("cue") == "paren" and (b := regex.search(r"so\s+với\s+năm\s+(\d{4})\s*$", text[max(0, v.start - base - 25):v.start - base])):
+            return int(b.group(1)), "paren_base"
+        if (iy := self.index_year(idx)) is not None:
+            return iy, "index"
+        own = lambda y: not regex.match(r"\s*(?:\)\s*)?(?:là|đạt|được)\s+\d", text[y.end - base:y.end - base + 12])
         before = [y for y in self.years if y.end <= v.start and y.start >= cs]
         if before:
             return max(before, key=lambda y: y.end).attrs["year"], "clause_before"
-        after_c = [y for y in self.years if v.end <= y.start < ce]
+        after_c = [y for y in self.years if v.end <= y.start < ce and own(y)]
         if after_c:
             return min(after_c, key=lambda y: y.start).attrs["year"], "clause_after"
         before = [y for y in self.years if y.end <= v.start]
         if before:
             return max(before, key=lambda y: y.end).attrs["year"], "sentence_before"
-        after_s = [y for y in self.years if y.start >= v.end]
+        after_s = [y for y in self.years if y.start >= v.end and own(y)]
         if after_s:
             return min(after_s, key=lambda y: y.start).attrs["year"], "sentence_after"
-        return self.ctx.year, "carry"
+        return (self.ctx.year or self.ctx.edition_year), "carry"
 
     def base_year_for(self, v: Mention, year: int | None) -> int | None:
         text, base = self.s.text, self.s.start
@@ -264,9 +293,13 @@ def assemble_sentence(sent: Sentence, mentions: list[Mention], ctx: DocContext) 
         ctx.subject = a.provinces[-1].attrs
     if a.index_pool and any(m.attrs["strength"] == "strong" for m in a.index_pool):
         ctx.index = [m for m in a.index_pool if m.attrs["strength"] == "strong"][-1].attrs["index"]
-    if a.years:
-        ctx.year = a.years[-1].attrs["year"] if not out else (
-            next((c.fields["year"] for c in reversed(out) if c.fields.get("year")), a.years[-1].attrs["year"]))
+    anchored = [y for y in (a.index_year(m) for m in a.indices) if y is not None]
+    lead = regex.match(r"\s*(?:date\s+[\d-]+\s+)?(?:\S+\s+){0,2}?[Nn]ăm\s+(\d{4})\s*,", sent.text)
+    if anchored:
+        ctx.year = anchored[-1]
+        ctx.edition_year = ctx.edition_year or anchored[0]
+    elif lead:
+        ctx.year = int(lead.group(1))
     return out
 
 
@@ -292,7 +325,7 @@ def _candidates_for(a: SentenceAssembler, v: Mention) -> list[Candidate]:
     if index is None:
         return []
     component = idx.attrs.get("component") if idx is not None else None
-    year, yhow = a.year_for(v)
+    year, yhow = a.year_for(v, idx)
     feats = {**sfeat, f"idx_{ihow}": 1.0, f"year_{yhow}": 1.0}
     base = {**_province_fields(subj, ctx), "index": index}
     if component:
@@ -303,6 +336,8 @@ def _candidates_for(a: SentenceAssembler, v: Mention) -> list[Candidate]:
         if v.attrs["rank"] is None:
             return []
         total = v.attrs["total"] or (ctx.era_total if v.attrs["national"] else None)
+        if v.attrs.get("step") == "from" and year is not None and yhow not in ("explicit", "paren", "paren_base"):
+            year -= 1
         if subj.get("name") == "Việt Nam":
             return []
         indices = a.coordinated(idx) if idx is not None and v.attrs["rank"] == 1 else [idx]
@@ -322,7 +357,7 @@ def _candidates_for(a: SentenceAssembler, v: Mention) -> list[Candidate]:
     if v.kind == "score":
         if v.attrs["structure"]:
             return []
-        if v.attrs["step"] == "from" and year is not None and v.attrs.get("year") is None:
+        if v.attrs["step"] == "from" and year is not None and v.attrs.get("year") is None and yhow != "paren":
             year = year - 1
         return [Candidate("score", {**base, "year": year, "score": v.attrs["score"], "modality": modality},
                           v.start, v.end, v.rule, feats)]
@@ -361,13 +396,14 @@ def _percent_as_score(a: SentenceAssembler, v: Mention, subj, how, modality) -> 
     if not regex.search(r"(?:đạt|là|số\s+điểm|với)\s+(?:mức\s+)?$", left, regex.I):
         return []
     idx, ihow = a.index_for(v)
-    if idx is None or idx.attrs["index"] not in _PCT_INDICES or subj is None or v.attrs["in_range"]:
+    index = idx.attrs["index"] if idx is not None else (a.ctx.index if regex.search(r"số\s+điểm", left) else None)
+    if index not in _PCT_INDICES or subj is None or v.attrs["in_range"] or ihow in ("ve_after", "clause_after", "sentence_after"):
         return []
     cs, _ = _clause_bounds(text, v.start, base)
     if any(s.attrs["role"] == "region" and cs <= s.start < v.start for s in a.subjects):
         return []
-    year, yhow = a.year_for(v)
-    f = {**_province_fields(subj, a.ctx), "index": idx.attrs["index"], "year": year, "score": v.attrs["value"],
+    year, yhow = a.year_for(v, idx)
+    f = {**_province_fields(subj, a.ctx), "index": index, "year": year, "score": v.attrs["value"],
          "modality": modality}
     return [Candidate("score", f, v.start, v.end, "score:percent", {f"idx_{ihow}": 1.0})]
 

@@ -24,7 +24,8 @@ def candidates(doc: Document) -> list[tuple[Candidate, object]]:
     ctx = DocContext(main_province=main_province_record(doc), era_total=34 if post else 63, post_merger=post)
     ctx.subject = None
     out = []
-    for sent in split_sentences(doc.text):
+    sentences = split_sentences(doc.text)
+    for sent in sentences:
         mentions = sentence_mentions(sent)
         for cand in assemble_sentence(sent, mentions, ctx):
             out.append((cand, sent))

@@ -273,7 +273,7 @@ def _read_gold_meta(path: Path) -> dict[str, dict]:
                 except ValueError:
                     continue
                 if isinstance(rec, dict) and isinstance(rec.get("doc_id"), str):
-                    out[rec["doc_id"]] = {k: rec[k] if isinstance(rec.get(k), str) else None for k in _META}
+                    out[rec["doc_id"]] = _clean_meta(rec)
     except OSError:
         pass
     return out
@@ -330,19 +330,18 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
                 return data.decode(encoding), encoding.replace("-sig", "") + " (BOM)"
             except UnicodeDecodeError as exc:
                 raise InputError(f"invalid {encoding} text at byte {exc.start} despite its BOM") from None
-    text = encoding = None
-    if b"\x00" not in data:  # NULs: UTF-16/32 without BOM, or binary
-        try:
-            text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            pass
-    if text is None:
+    try:
+        text, encoding = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        text = encoding = None
+    if text is None or b"\x00" in data:  # NULs: UTF-16/32 without BOM, or binary
         from charset_normalizer import from_bytes
 
         best = from_bytes(data).best()
-        if best is None:
+        if best is not None and (text is None or best.encoding.startswith(("utf_16", "utf_32"))):
+            text, encoding = str(best), best.encoding
+        elif text is None:
             raise InputError("binary or undecodable content (no text encoding fits)")
-        text, encoding = str(best), best.encoding
     n_control = len(_CONTROL.findall(text[:100_000]))
     if n_control > max(2, len(text[:100_000]) // 100):
         raise InputError(f"binary content ({n_control} control characters), not text")
@@ -356,7 +355,7 @@ def _checked_text(text: str, what: str) -> str:
         raise InputError(f"text contains an unpaired surrogate U+{ord(bad.group()):04X} at character {bad.start()}")
     text = normalize_text(text)
     if not text.strip():
-        raise InputError(f"empty {what}: no text after normalisation" if text else f"empty {what}")
+        raise InputError(f"empty {what} (only whitespace)" if text else f"empty {what}")
     return text
 
 
@@ -383,8 +382,17 @@ def _html_document(data: bytes, max_bytes: int) -> tuple[str, dict]:
         raise InputError(f"HTML extraction failed: {type(exc).__name__}: {exc}") from None
     if doc is None or not (doc.text or "").strip():
         raise InputError("no main text found in the HTML page")
-    meta = {"url": doc.url or None, "title": doc.title or None, "date": doc.date or None, "encoding": encoding}
+    meta = _clean_meta({"url": doc.url, "title": doc.title, "date": doc.date})
+    meta["encoding"] = encoding
     return doc.text, meta
+
+
+def _clean_meta(rec: dict) -> dict:
+    """url, title, date: strings or None; titles normalised like the text (NFC), since they are compared."""
+    meta = {k: (rec.get(k).strip() if isinstance(rec.get(k), str) and rec.get(k).strip() else None) for k in _META}
+    if meta["title"]:
+        meta["title"] = normalize_text(meta["title"]).strip() or None
+    return meta
 
 
 _TRAFILATURA_CONFIG: dict[int, object] = {}
@@ -437,12 +445,12 @@ def _read_jsonl(fh: IO[bytes], source: str, file_id: str, max_bytes: int, *,
                                 f"record too large: line longer than --max-bytes {max_bytes:,} bytes")
             n_records += 1
             continue
+        if lineno == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8):]
         if not line.strip():
             continue
         if n_records == 0:
-            if lineno == 1 and line.startswith(codecs.BOM_UTF8):
-                line = line[len(codecs.BOM_UTF8):]
-            elif line.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            if line.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                 yield DocumentError(file_id, source, "JSON Lines must be UTF-8, this file is UTF-16 "
                                                      "(convert it: iconv -f UTF-16 -t UTF-8)")
                 return
@@ -516,7 +524,7 @@ def _record(line: bytes, source: str, fallback_id: str) -> Document | DocumentEr
         text = _checked_text(text, "text")
     except InputError as exc:
         return DocumentError(doc_id, source, str(exc))
-    meta = {k: (rec[k] if isinstance(rec.get(k), str) and rec[k].strip() else None) for k in _META}
+    meta = _clean_meta(rec)
     meta["encoding"] = "utf-8"
     return Document(doc_id, text, source, meta)
 
