@@ -58,7 +58,7 @@ def main_province_record(doc: Document) -> dict | None:
     for n, c, _ in _province_counts(title):
         counts[n] += 2 * c
     if not counts:
-        return None
+        return _province_from_url((doc.meta or {}).get("url"))
     firsts = {n: f for n, _, f in _province_counts(doc.text)}
     name = max(counts, key=lambda n: (counts[n], -firsts.get(n, 10**9)))
     p = lookup(name)
@@ -70,3 +70,36 @@ def main_province_record(doc: Document) -> dict | None:
 def main_province(doc: Document) -> str | None:
     rec = main_province_record(doc)
     return rec["name"] if rec else None
+
+
+def _province_from_url(url: str | None) -> dict | None:
+    """Local papers put their province in the URL ("baobariavungtau.com.vn/.../br-vt-..."): last resort."""
+    from extractors.provinces import lookup
+
+    if not url:
+        return None
+    words = [w for w in regex.split(r"[/\-_.?=&]+", url.lower()) if w and not w.isdigit()]
+    for n in (4, 3, 2):
+        for i in range(len(words) - n + 1):
+            p = lookup(" ".join(words[i:i + n]))
+            if p is not None:
+                return {"name": p.name, "code": p.code, "province_2025": p.province_2025}
+    for w in words:  # a domain such as "baothaibinh" or "baobariavungtau"
+        for p in _all_legacy():
+            key = regex.sub(r"[^a-z]", "", _ascii(p.name))
+            if len(key) >= 6 and key in w:
+                return {"name": p.name, "code": p.code, "province_2025": p.province_2025}
+    return None
+
+
+def _all_legacy():
+    from extractors.provinces import ALL_LEGACY
+
+    return ALL_LEGACY
+
+
+def _ascii(s: str) -> str:
+    import unicodedata
+
+    s = unicodedata.normalize("NFD", s.lower()).replace("đ", "d")
+    return "".join(c for c in s if not unicodedata.combining(c))
