@@ -123,7 +123,21 @@ def build_parser() -> argparse.ArgumentParser:
                          "JSONL files themselves may be any size: they are streamed")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
     ex.set_defaults(func=_extract)
+    ev = sub.add_parser("eval", help="score extraction against gold folders (SCHEMA.md scoring)",
+                        description="Run the pipeline over each gold folder (texts/, docs.jsonl, gold.jsonl) and "
+                                    "print per-type precision, recall, F1 and the micro figures; "
+                                    "writes DIR/eval.json.")
+    ev.add_argument("--gold", nargs="+", required=True, metavar="FOLDER", help="gold folders")
+    ev.add_argument("--out", default="outputs", metavar="DIR", help="where eval.json goes (default: outputs)")
+    ev.set_defaults(func=_eval)
     return parser
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from .evaluate import run_eval
+
+    run_eval(args.gold, args.out)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

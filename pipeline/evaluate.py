@@ -116,3 +116,21 @@ def evaluate_folder(folder: str | Path, decide=None) -> tuple[dict[str, Any], li
         ids.append(doc.doc_id)
         pred.extend(f.to_json() for f in extract_document(doc, decide=decide))
     return score(pred, gold, ids), pred
+
+
+def run_eval(folders: list[str], out_dir: str | Path) -> dict[str, Any]:
+    """Score every gold folder, print the tables, write ``out_dir/eval.json``."""
+    from .write import AtomicFile
+
+    report: dict[str, Any] = {}
+    for folder in folders:
+        result, _ = evaluate_folder(folder)
+        name = Path(folder).name
+        report[name] = result
+        print(format_table(result, f"== {folder} (rules) =="))
+        print()
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    with AtomicFile(Path(out_dir) / "eval.json") as fh:
+        fh._fh.write(json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+        fh.commit()
+    return report
