@@ -77,7 +77,17 @@ _TRANSITION = regex.compile(
 def find_ranks(text: str, offset: int = 0) -> Iterator[Mention]:
     """Rank mentions with ``attrs = {rank, total, national, last, cue}`` (``rank`` None for "cuối bảng")."""
     out: list[Mention] = []
+    for m in _TRANSITION.finditer(text):
+        for key, step in (("a", "from"), ("b", "to"), ("c", "from")):
+            if m.group(key):
+                s0, e0 = m.span(key)
+                out.append(Mention("rank", s0 + offset, e0 + offset, text[s0:e0],
+                                   {"rank": int(m.group(key)), "total": None, "national": False, "last": False,
+                                    "cue": "transition", "step": step}, "rank:transition"))
+    stepped = {m.start - offset for m in out}
     for m in _NUM_RANK.finditer(text):
+        if m.start("rank") in stepped:
+            continue
         cue = m.group("cue").lower()
         left = text[:m.start()]
         if cue in ("thứ", "hạng", "thứ hạng") or cue.startswith("hạng"):
@@ -104,13 +114,6 @@ def find_ranks(text: str, offset: int = 0) -> Iterator[Mention]:
                                {"rank": int(c.group("rank")), "total": total, "national": False, "last": False,
                                 "cue": "continued"}, "rank:number"))
             end = end + c.end()
-    for m in _TRANSITION.finditer(text):
-        for key, step in (("a", "from"), ("b", "to"), ("c", "from")):
-            if m.group(key):
-                s0, e0 = m.span(key)
-                out.append(Mention("rank", s0 + offset, e0 + offset, text[s0:e0],
-                                   {"rank": int(m.group(key)), "total": None, "national": False, "last": False,
-                                    "cue": "transition", "step": step}, "rank:transition"))
     for m in _PAREN.finditer(text):
         rank = int(m.group("rank") or m.group("rank2"))
         total = int(m.group("total")) if m.group("total") else None
