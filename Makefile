@@ -23,6 +23,10 @@ extract: $(STAMP)
 eval: $(STAMP)
 	$(PY) -m pipeline eval --gold $(CORPUS)/seeds $(wildcard $(SHARED)/corpus/dev) --out $(OUT)
 
+## Write $(OUT)/review.html: one self-contained page to check each fact against its evidence (docs/REVIEW.md).
+review: $(STAMP)
+	$(PY) -m pipeline.review --out $(OUT)
+
 test: $(STAMP)
 	$(PY) -m pytest
 
