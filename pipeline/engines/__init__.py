@@ -1,0 +1,68 @@
+"""Engines: the same per-document pipeline run in one process, N processes, or on Dask.
+
+Every engine produces output byte-identical to ``--jobs 1``: documents come back in
+input order and are written by :func:`pipeline.run.write_results`. Worker processes
+load models once (:func:`warm_up`) and get the parent's settings (:func:`settings`)
+explicitly, because environment variables do not reach the workers of a remote cluster.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO, Any, Iterator, Sequence, Union
+
+from .. import prefilter
+from ..ingest import DEFAULT_MAX_BYTES, iter_inputs
+from ..records import Document, DocumentError
+from ..run import DocResult, process
+from ..write import ResumeIndex
+
+#: What the reader hands to the workers: an input to extract, or a result already known
+#: (an unchanged document reused by ``--resume``), passed through so order is kept.
+WorkItem = Union[Document, DocumentError, DocResult]
+
+_WARM = False
+
+#: A short real sentence that exercises every stage, so lazy models load at start-up.
+WARM_UP_TEXT = ("Năm 2022, Thái Bình xếp thứ 13/63 tỉnh, thành phố về chỉ số SIPAS, "
+                "tăng 27 bậc so với năm 2021. Chỉ số PCI đạt 65,5 điểm.")
+
+
+def settings() -> dict[str, Any]:
+    """The per-run settings a worker needs to behave like this process."""
+    return {"prefilter": prefilter.enabled()}
+
+
+def apply_settings(conf: dict[str, Any] | None) -> None:
+    """Make this (worker) process use the parent's settings."""
+    if conf is not None:
+        prefilter.set_enabled(conf.get("prefilter", True))
+
+
+def work_items(paths: Sequence[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES,
+               resume: ResumeIndex | None = None, stdin: IO[bytes] | None = None) -> Iterator[WorkItem]:
+    """The inputs in order, as :func:`pipeline.run.iter_results` sees them (same resume rule)."""
+    for item in iter_inputs(paths, max_bytes=max_bytes, stdin=stdin):
+        previous = resume.lookup(item) if resume is not None and isinstance(item, Document) else None
+        yield DocResult(*previous) if previous else item
+
+
+def process_item(item: WorkItem) -> DocResult:
+    """:func:`pipeline.run.process`, passing through results that are already known."""
+    return item if isinstance(item, DocResult) else process(item)
+
+
+def warm_up() -> None:
+    """Load models once per process by running one document through the pipeline.
+
+    Going through :func:`pipeline.run.process` loads whatever the extractor loads lazily
+    (underthesea sentence and word models, classifiers), without naming them here.
+    """
+    global _WARM
+    if _WARM:
+        return
+    from ..segment import split_sentences, words
+
+    process(Document("warm-up", WARM_UP_TEXT, "<warm-up>", {}))
+    for sent in split_sentences(WARM_UP_TEXT):
+        words(sent.text)
+    _WARM = True

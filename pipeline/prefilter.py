@@ -1,0 +1,110 @@
+"""Prefilter: a cheap test of whether a sentence *might* hold a fact.
+
+Why: word segmentation, POS tagging and the classifier cost ~2 ms per sentence,
+while one compiled regex costs microseconds, and in ordinary news fewer than one
+sentence in ten can hold a governance-index fact. So extraction should send only
+the sentences that pass :func:`might_hold_fact` through the expensive steps, and
+skip a whole document when :func:`might_hold_facts` is false.
+
+The filter is deliberately generous: it must never drop a sentence that holds a
+fact (``tests/pipeline/test_prefilter.py`` checks every gold evidence string).
+A false positive only costs time; a false negative loses a fact.
+
+How extraction uses it (the switch is built in, so callers need no ``if``)::
+
+    from .prefilter import might_hold_fact, might_hold_facts
+
+    if not might_hold_facts(doc.text):
+        return []
+    for sent in split_sentences(doc.text):
+        if not might_hold_fact(sent.text):
+            update_context(sent)   # only the cheap carry-over: subject province, index, year
+            continue
+        ...                        # spaCy matcher, word segmentation, POS, classifier
+
+Context that carries from one sentence to the next (the running subject province, the
+index, the year) must still be read from the skipped sentences, with the cheap extractors,
+or a fact that relies on it would change.
+
+The switch: ``--no-prefilter`` on the command line, or the environment variable
+``PIPELINE_NO_PREFILTER=1``, or :func:`set_enabled` makes both functions return
+``True`` for every input, so the prefilter's effect on the facts can be tested
+(``make eval`` and the equivalence test must give the same figures either way).
+
+>>> might_hold_fact("Năm 2022, Thái Bình xếp thứ 13/63 tỉnh, thành phố về chỉ số SIPAS.")
+True
+>>> might_hold_fact("Trận đấu diễn ra vào chiều qua trên sân Mỹ Đình.")
+False
+"""
+from __future__ import annotations
+
+import os
+import re
+
+#: The environment variable that turns the prefilter off (any of 1/true/yes/on).
+ENV_DISABLE = "PIPELINE_NO_PREFILTER"
+
+# Words that make an adjacent number a rank, score, share or target.
+_UNIT = r"(?:%|phần\s*trăm|bậc|hạng|thứ|điểm|vị\s*trí|top|nhóm)"
+# Ordinal words: "vị trí thứ hai", "hạng nhất", "thứ năm là Quảng Ninh".
+_ORDINAL = r"(?:nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười|cuối)"
+# Index names, rank words and list cues: any of them alone makes a sentence a candidate.
+_KEYWORDS = r"""
+    \b(?:pci|papi|par|sipas|ict|dti|pgi|ddci)\b
+  | chỉ\s*số | năng\s*lực\s*cạnh\s*tranh | cải\s*cách\s*hành\s*chính | chuyển\s*đổi\s*số
+  | dẫn\s*đầu | quán\s*quân | á\s*quân | ngôi\s*đầu | cuối\s*bảng | bét\s*bảng
+  | đứng\s*(?:đầu|cuối|thứ|vị\s*trí|top) | xếp\s*(?:thứ|hạng|vị\s*trí|cuối|sau|trên)
+  | thứ\s*hạng | (?:tăng|tụt|giảm|lên|xuống)\s*hạng
+  | kế\s*(?:đến|tiếp|sau) | tiếp\s*theo\s*là | theo\s*sau | liền\s*sau
+"""
+#: The single compiled pattern, matched against the *lower-cased* text: a digit next to a
+#: unit ("tăng 7 bậc", "65,5 điểm", "thứ 13/63", "top 10", "45%"), a unit next to an
+#: ordinal, a move "từ 45 xuống 50", or a keyword. Lower-casing plus stdlib ``re`` without
+#: IGNORECASE is ~3x faster than case-folding inside the regex engine.
+FACT_HINT = re.compile(
+    rf"""
+    \d\s*{_UNIT}
+  | {_UNIT}\s*\d
+  | (?:thứ|hạng|vị\s*trí)\s*{_ORDINAL}\b
+  | \d\s*(?:xuống|lên)\s*(?:{_UNIT}\s*)?\d
+  | {_KEYWORDS}
+    """,
+    re.VERBOSE,
+)
+
+
+def _env_enabled() -> bool:
+    return os.environ.get(ENV_DISABLE, "").strip().lower() not in {"1", "true", "yes", "on"}
+
+
+_enabled: bool = _env_enabled()
+
+
+def enabled() -> bool:
+    """Whether the prefilter is on in this process (engines forward it to their workers)."""
+    return _enabled
+
+
+def set_enabled(on: bool) -> None:
+    """Turn the prefilter on or off in this process (``--no-prefilter`` calls this)."""
+    global _enabled
+    _enabled = bool(on)
+
+
+def matches(text: str) -> bool:
+    """The raw regex test, ignoring the switch (for tests and benchmarks)."""
+    return FACT_HINT.search(text.lower()) is not None
+
+
+def might_hold_fact(sentence: str) -> bool:
+    """False only if ``sentence`` cannot hold a fact; always True when the prefilter is off."""
+    return not _enabled or FACT_HINT.search(sentence.lower()) is not None
+
+
+def might_hold_facts(text: str) -> bool:
+    """Document level: False only if no sentence of ``text`` can hold a fact.
+
+    The same pattern over the whole text, so it is true whenever any sentence passes
+    :func:`might_hold_fact`; a document for which it is False can skip sentence splitting.
+    """
+    return not _enabled or FACT_HINT.search(text.lower()) is not None
