@@ -29,7 +29,8 @@ def _extract(args: argparse.Namespace) -> int:
                 errors.append(res.record)
             yield res
 
-    results = tqdm(noting_errors(iter_results(args.paths, max_bytes=args.max_bytes, resume=resume)),
+    inputs = iter_results(args.paths, max_bytes=args.max_bytes, resume=resume, exclude=[args.out])
+    results = tqdm(noting_errors(inputs),
                    desc="documents", unit="doc", disable=args.quiet or None, file=sys.stderr)
     try:
         with _sigterm_as_exit():

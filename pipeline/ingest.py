@@ -75,15 +75,17 @@ class InputError(Exception):
 
 
 def iter_inputs(paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES,
-                stdin: IO[bytes] | None = None) -> Iterator[Document | DocumentError]:
+                stdin: IO[bytes] | None = None,
+                exclude: Iterable[str | Path] = ()) -> Iterator[Document | DocumentError]:
     """Yield one Document or DocumentError per input document, in input order.
 
     Input order: the paths in the order given; inside a folder, files sorted by
     their relative path. Lazy: JSONL files are streamed and a document's text
     is read only when it is its turn. ``stdin`` (a binary stream) replaces
-    ``sys.stdin.buffer`` for ``-``.
+    ``sys.stdin.buffer`` for ``-``. Folders in ``exclude`` (the run's output
+    folder) are not walked into, so a re-run never reads its own outputs.
     """
-    entries = _plan(paths)
+    entries = _plan(paths, _folder_keys(exclude))
     ids = _assign_ids(entries)
     seen: dict[str, str] = {}  # doc_id -> source of the document that took it
     gold_meta: dict[Path, dict[str, dict]] = {}
@@ -145,7 +147,18 @@ def _show(path: str | Path) -> str:
     return os.fsencode(path).decode("utf-8", "replace")
 
 
-def _plan(paths: Iterable[str | Path]) -> list[_Entry]:
+def _folder_keys(folders: Iterable[str | Path]) -> frozenset[tuple[int, int]]:
+    keys = set()
+    for folder in folders:
+        try:
+            st = os.stat(folder)
+        except OSError:
+            continue
+        keys.add((st.st_dev, st.st_ino))
+    return frozenset(keys)
+
+
+def _plan(paths: Iterable[str | Path], exclude: frozenset[tuple[int, int]] = frozenset()) -> list[_Entry]:
     """Expand the arguments into entries; only paths are listed here, nothing is read."""
     entries: list[_Entry] = []
     for arg in paths:
@@ -159,7 +172,7 @@ def _plan(paths: Iterable[str | Path]) -> list[_Entry]:
             entries.append(_error_entry(path, _path_reason(path, exc)))
             continue
         if stat.S_ISDIR(st.st_mode):
-            entries.extend(_walk(path))
+            entries.extend(_walk(path, exclude))
         else:  # a named file is read whatever its suffix (FIFOs too: `<(zcat x.gz)`)
             entries.append(_Entry(path, _show(path), _kind(path.name) or "text"))
     return entries
@@ -177,7 +190,7 @@ def _path_reason(path: Path, exc: OSError) -> str:
     return f"cannot read: {exc.strerror or exc}"
 
 
-def _walk(root: Path) -> list[_Entry]:
+def _walk(root: Path, exclude: frozenset[tuple[int, int]] = frozenset()) -> list[_Entry]:
     """Supported files under ``root`` (symlinks followed), sorted by relative path.
 
     A folder reached again through a symbolic link is reported as an error
@@ -193,6 +206,8 @@ def _walk(root: Path) -> list[_Entry]:
             found.append((rel, _error_entry(folder, _path_reason(folder, exc))))
             return
         key = (st.st_dev, st.st_ino)
+        if key in exclude:
+            return
         if key in visited:
             reason = (f"directory loop: {_show(folder)} leads back to {visited[key]}, not followed" if key in ancestors
                       else f"folder already read as {visited[key]}, not read twice")

@@ -42,9 +42,9 @@ def process(item: Document | DocumentError) -> DocResult:
 
 
 def iter_results(paths: Sequence[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES,
-                 resume: ResumeIndex | None = None, stdin=None) -> Iterator[DocResult]:
+                 resume: ResumeIndex | None = None, stdin=None, exclude=()) -> Iterator[DocResult]:
     """Results in input order; with ``resume``, unchanged documents reuse their previous facts."""
-    for item in iter_inputs(paths, max_bytes=max_bytes, stdin=stdin):
+    for item in iter_inputs(paths, max_bytes=max_bytes, stdin=stdin, exclude=exclude):
         previous = resume.lookup(item) if resume is not None and isinstance(item, Document) else None
         yield DocResult(*previous) if previous else process(item)
 
