@@ -5,7 +5,7 @@ CORPUS  ?= corpus
 OUT     ?= outputs
 STAMP   := .venv/.installed
 
-.PHONY: setup extract eval test train bench review clean
+.PHONY: setup extract eval test train bench bench-memory review clean
 
 setup: $(STAMP)
 
@@ -26,6 +26,10 @@ eval: $(STAMP)
 ## Write $(OUT)/review.html: one self-contained page to check each fact against its evidence (docs/REVIEW.md).
 review: $(STAMP)
 	$(PY) -m pipeline.review --out $(OUT)
+
+## Peak memory and time of `extract` on ~500 MB of JSONL repeated from $(SHARED)/bench/vnnews.jsonl.gz (target < 1 GB).
+bench-memory: $(STAMP)
+	SHARED=$(SHARED) $(PY) scripts/bench_memory.py
 
 test: $(STAMP)
 	$(PY) -m pytest
