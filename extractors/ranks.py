@@ -37,17 +37,17 @@ _WORD_RANK = regex.compile(
     r"""(?P<cue>
           (?:vị\s+trí\s+|ngôi\s+)?(?:dẫn\s+đầu|đứng\s+đầu|quán\s+quân|ngôi\s+đầu(?:\s+bảng)?|á\s+quân)
         | vị\s+trí\s+đầu\s+tiên | (?:vị\s+trí\s+|xếp\s+|đứng\s+)?thứ\s+(?:nhất|nhì|hai|ba|tư)(?!\s*(?:,|-|–)|\s+(?:từ|thứ))
-        | (?:vị\s+trí|đứng|xếp)\s+thứ\s+(?:năm|sáu|bảy|tám|chín|mười)(?!\s*(?:,|-|–)|\s+(?:từ|thứ))
+        | (?:vị\s+trí|đứng|xếp)\s+thứ\s+(?:năm|sáu|bảy|tám|chín|mười)(?!\s*(?:-|–)|\s+(?:từ|thứ))
         | (?<=điểm,?\s*)cao\s+nhất(?=\s+(?:cả\s+nước|toàn\s+quốc))
         | (?:đứng\s+|xếp\s+)?cuối\s+bảng | đứng\s+cuối(?:\s+cùng)? | (?:xếp\s+)?vị\s+trí\s+cuối(?:\s+cùng)? )
     """, regex.VERBOSE | regex.IGNORECASE)
 
 _WORD_VALUE = {"dẫn": 1, "đứng": 1, "quán": 1, "ngôi": 1, "đầu": 1, "á": 2, "cao": 1}
 _NOT_ORDINAL_BEFORE = regex.compile(
-    r"(?:năm|lần|phiên\s+họp|phiên|kỳ|khóa|khoá|đại\s+hội|tuần|ngày|tháng|quý|giờ|bước|điều|khoản|chương|mục|tầng|lớp|người|nhiệm\s+kỳ|vòng|đợt|hội\s+nghị|cuộc|kế\s+hoạch|số|lượt)\s+$",
+    r"(?:năm|lần|phiên\s+họp|phiên|kỳ|khóa|khoá|đại\s+hội|tuần|ngày|tháng|quý|giờ|bước|điều|khoản|chương|mục|tầng|lớp|người|nhiệm\s+kỳ|vòng|đợt|hội\s+nghị|cuộc|kế\s+hoạch|số|lượt|việc|giờ\s+làm\s+việc)\s+$",
     regex.IGNORECASE)
 _WEEKDAY = regex.compile(r"^\s*,?\s*\d{1,2}\s*/\s*\d{1,2}|^\s*,\s*ngày", regex.IGNORECASE)
-_GROUP_BEFORE = regex.compile(r"(?:nhóm|tốp|top|trong\s+số)\s+(?:\d+\s+)?(?:[\p{L}]+\s+){0,4}$|\b\d+\s+(?:tỉnh|địa\s+phương|đơn\s+vị|bộ|thành\s+phố)[\p{L}\s,]{0,20}$|(?:các|những)\s+(?:tỉnh|địa\s+phương)[^.;]{0,40}$|người\s+$", regex.IGNORECASE)
+_GROUP_BEFORE = regex.compile(r"(?:nhóm|tốp|top|trong\s+số)\s+(?:\d+\s+)?(?:[\p{L}]+\s+){0,4}$|\b\d+\s+(?:tỉnh|địa\s+phương|đơn\s+vị|bộ|thành\s+phố)[\p{L}\s,]{0,20}$|(?:các|những)\s+(?:tỉnh|địa\s+phương)[^.;]{0,60}$|người\s+$", regex.IGNORECASE)
 _NATIONAL_AFTER = regex.compile(r"^\s*(?:của\s+|trong\s+|trên\s+)?(?:cả\s+nước|toàn\s+quốc)", regex.IGNORECASE)
 _TOTAL_AFTER = regex.compile(r"^\s*(?:trong|trên|/)\s*(?:tổng\s+số\s+)?(?P<total>\d{2})\s+(?:tỉnh|địa\s+phương|đơn\s+vị)", regex.IGNORECASE)
 
@@ -136,14 +136,14 @@ def find_ranks(text: str, offset: int = 0) -> Iterator[Mention]:
 
 def _bad_word_context(text: str, m: regex.Match) -> bool:
     cue = m.group("cue").lower()
-    left = text[max(0, m.start() - 40):m.start()]
+    left = text[max(0, m.start() - 70):m.start()]
     if cue.startswith("thứ") and _NOT_ORDINAL_BEFORE.search(left[-25:]):
         return True
     if m.group("cue")[:3] == "Thứ" and _WEEKDAY.match(text[m.end():]):
         return True
     if "dẫn" in cue or "đứng đầu" in cue:
         # "nhóm 10 tỉnh dẫn đầu", "tốp dẫn đầu", "5 đơn vị dẫn đầu": a group, not a position
-        if _GROUP_BEFORE.search(left[-30:]) and not regex.search(r"(?:là|vị\s+trí|giữ|ở)\s+$", left, regex.I):
+        if _GROUP_BEFORE.search(left) and not regex.search(r"(?:là|vị\s+trí|giữ|ở)\s+$", left, regex.I):
             return True
     return False
 

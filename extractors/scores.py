@@ -30,7 +30,8 @@ _AFTER_VERB = regex.compile(
     regex.VERBOSE | regex.I)
 _LIST_CONT = regex.compile(r"(?<=\d,\d+(?:\s*[;,]\s*|\s+và\s+))(?P<n>\d+,\d+)(?![\d%])")
 _BARE_COMPONENT = regex.compile(rf"(?<=[\p{{Ll}}]\s)(?P<n>\d+,\d+)(?=\s*\()", regex.I)
-_FROM_TO = regex.compile(rf"từ\s+(?P<a>{NUMBER})(?:\s*\((?P<ya>\d{{4}})\))?\s+(?:lên|xuống)\s+(?P<b>{NUMBER})(?:\s*\((?P<yb>\d{{4}})\))?", regex.I)
+_FROM_TO = regex.compile(r"từ\s+(?P<a>\d+,\d+)(?:\s*\((?P<ya>\d{4})\))?\s+(?:lên|xuống)\s+(?P<b>\d+,\d+)(?:\s*\((?P<yb>\d{4})\))?", regex.I)
+_SPLIT_DECIMAL = regex.compile(r"(?<=\()(?P<n>\d{1,2},\s\d{1,4})(?=\s*điểm)")  # OCR/typing damage "(62, 16 điểm)"
 _CHANGE_BEFORE = regex.compile(r"(?:tăng|giảm|cao\s+hơn|thấp\s+hơn|thêm|tụt|hơn|sụt)\s+(?:(?:được|thêm|tới|đến|nhẹ|mạnh|khoảng|gần)\s+)*$", regex.I)
 _STRUCTURE = regex.compile(r"(?:thang\s+điểm|tối\s+đa(?:\s+là)?|mỗi\s+chỉ\s+số|từ|dưới|trên|gồm|chiếm|gần|(?:cao|thấp)\s+nhất\s*\(?|\d\s*[-–])\s*$", regex.I)
 _STRUCTURE_CLAUSE = regex.compile(r"thang\s+điểm|tổng\s+điểm\s+(?:đánh\s+giá|tối\s+đa)|tối\s+đa|tự\s+đánh\s+giá|điều\s+tra\s+xã\s+hội\s+học|tổng\s+điểm\s+\d\.\d{3}", regex.I)
@@ -45,10 +46,16 @@ def find_scores(text: str, offset: int = 0) -> Iterator[Mention]:
             s, e = m.span(key)
             year = int(m.group(ykey)) if m.group(ykey) else None
             out[s] = _mention(text, s, e, offset, step=step, year=year, unit="", mx=None)
+    for m in _SPLIT_DECIMAL.finditer(text):
+        s0, e0 = m.span("n")
+        mention = _mention(text, s0, e0, offset, step=None, year=None, unit="điểm", mx=None)
+        value = float(m.group("n").replace(", ", "."))
+        out[s0] = Mention(mention.kind, mention.start, mention.end, mention.text,
+                          {**mention.attrs, "score": value, "decimals": len(m.group("n").split(", ")[1])}, "score:split")
     for rx in (_WITH_UNIT, _AFTER_VERB, _BARE_COMPONENT, _LIST_CONT):
         for m in rx.finditer(text):
             s, e = m.span("n")
-            if s in out or any(x.start - offset <= s < x.end - offset for x in out.values()):
+            if s in out or any(x.start - offset <= s < x.end - offset or s <= x.start - offset < m.end() for x in out.values()):
                 continue
             left = text[max(0, s - 25):s]
             if _CHANGE_BEFORE.search(left):

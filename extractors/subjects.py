@@ -20,7 +20,7 @@ from pipeline.records import Mention
 
 _PATTERNS = {
     "running": r"(?:[Tt]ỉnh|[Đđ]ịa\s+phương|[Tt]hành\s+phố)\s+này|(?<!(?:các|những|nhiều|từng|mỗi|\d)\s+)(?<![\p{L}])[Đđ]ịa\s+phương(?!\s+(?:khác|các|hai))|[Tt]hành\s+phố\s+cảng",
-    "anaphora": r"(?<!cấp\s+)(?:(?:của|toàn)\s+)?(?:[Tt]ỉnh|TỈNH)(?:\s+ta|\s+nhà)?(?!\s+(?:ủy|uỷ|đoàn|lộ|thành|ban|trưởng|\p{Lu}))",
+    "anaphora": r"(?<!(?:cấp|các|những|nhiều|mỗi|từng|\d)\s+)(?:(?:của|toàn)\s+)?(?:[Tt]ỉnh|TỈNH)(?:\s+ta|\s+nhà)?(?!\s+(?:ủy|uỷ|đoàn|lộ|thành|ban|trưởng|\p{Lu}))",
     "average": r"(?i:(?:giá\s+trị|điểm(?:\s+số)?|chỉ\s+số)[^,.;]{0,30}?\s(?:trung\s+bình|bình\s+quân|trung\s+vị)|(?:trung\s+bình|bình\s+quân)\s+(?:cả\s+nước|toàn\s+quốc|chung))",
     "national": r"cả\s+nước|toàn\s+quốc|(?:các\s+)?[Bb]ộ,\s+ngành",
     "region": r"(?:vùng|khu\s+vực|miền)\s+(?:[\p{Lu}][\p{L}&]*[\s-]*)+|(?:Đồng\s+bằng\s+sông\s+(?:Hồng|Cửu\s+Long)|Đông\s+Nam\s+Bộ|Tây\s+Nguyên|ĐBSCL|Bắc\s+Trung\s+Bộ|Trung\s+du\s+(?:và\s+)?miền\s+núi\s+phía\s+Bắc)",

@@ -103,6 +103,9 @@ class SentenceAssembler:
         cs, ce = _clause_bounds(text, v.start, base)
         feats: dict[str, float] = {}
         # 1. "(Sóc Trăng)" right after the value, or "... là X" / "thuộc về X" after it.
+        for c in self.subjects:
+            if c.attrs["role"] in ("region", "org") and 0 <= c.start - v.end <= 30 and _LA_BEFORE.search(_between(text, base, v.end, c.start)):
+                return None, c.attrs["role"], {f"subj_{c.attrs['role']}": 1.0}  # "thứ hai là khu vực Đông Nam Bộ"
         for p in self.provinces:
             if p.start >= v.end and p.start - v.end <= 60:
                 gap = _between(text, base, v.end, p.start)
@@ -125,7 +128,7 @@ class SentenceAssembler:
                 if v.kind in ("score", "score_change", "percentage"):
                     return _VIETNAM, "national", {"subj_national": 1.0}
                 continue
-            if role == "region" and regex.search(r"(?:trong|ở|tại|của)\s+$", text[max(0, cue.start - base - 8):cue.start - base]):
+            if role == "region" and v.kind in ("rank", "rank_change") and regex.search(r"(?:trong|ở|tại|của)\s+$", text[max(0, cue.start - base - 8):cue.start - base]):
                 continue  # "thăng 1 bậc trong vùng TD&MNPB": a scope, not a subject
             if role in ("anaphora", "running"):
                 prior = [p for p in self.provinces if cs <= p.end <= cue.start]
@@ -229,13 +232,13 @@ class SentenceAssembler:
         if (iy := self.index_year(idx)) is not None:
             return iy, "index"
         own = lambda y: not regex.match(r"\s*(?:\)\s*)?(?:là|đạt|được)\s+\d", text[y.end - base:y.end - base + 12])
-        before = [y for y in self.years if y.end <= v.start and y.start >= cs]
+        before = [y for y in self.years if y.end <= v.start and y.start >= cs and own(y)]
         if before:
             return max(before, key=lambda y: y.end).attrs["year"], "clause_before"
         after_c = [y for y in self.years if v.end <= y.start < ce and own(y)]
         if after_c:
             return min(after_c, key=lambda y: y.start).attrs["year"], "clause_after"
-        before = [y for y in self.years if y.end <= v.start]
+        before = [y for y in self.years if y.end <= v.start and own(y)]
         if before:
             return max(before, key=lambda y: y.end).attrs["year"], "sentence_before"
         after_s = [y for y in self.years if y.start >= v.end and own(y)]
@@ -294,7 +297,7 @@ def assemble_sentence(sent: Sentence, mentions: list[Mention], ctx: DocContext) 
     if a.index_pool and any(m.attrs["strength"] == "strong" for m in a.index_pool):
         ctx.index = [m for m in a.index_pool if m.attrs["strength"] == "strong"][-1].attrs["index"]
     anchored = [y for y in (a.index_year(m) for m in a.indices) if y is not None]
-    lead = regex.match(r"\s*(?:date\s+[\d-]+\s+)?(?:\S+\s+){0,2}?[Nn]ăm\s+(\d{4})\s*,", sent.text)
+    lead = regex.match(r"\s*(?:date\s+[\d-]+\s+)?(?:Trong\s+|Tính\s+đến\s+)?[Nn]ăm\s+(\d{4})\s*,", sent.text)
     if anchored:
         ctx.year = anchored[-1]
         ctx.edition_year = ctx.edition_year or anchored[0]
@@ -322,7 +325,7 @@ def _candidates_for(a: SentenceAssembler, v: Mention) -> list[Candidate]:
         return out
     idx, ihow = a.index_for(v)
     index = idx.attrs["index"] if idx else ctx.index
-    if index is None:
+    if index is None or index == "OTHER":
         return []
     component = idx.attrs.get("component") if idx is not None else None
     year, yhow = a.year_for(v, idx)

@@ -11,6 +11,8 @@ Every stage is a small module; this one only wires them:
 """
 from __future__ import annotations
 
+import regex
+
 from .assemble import Candidate, DocContext, assemble_sentence
 from .mentions import sentence_mentions
 from .records import Document, Fact
@@ -18,11 +20,21 @@ from .resolve import is_post_merger, main_province_record
 from .segment import split_sentences
 
 
+_EDITION = regex.compile(
+    r"(?:PCI|PAPI|PAR\s*INDEX|SIPAS|ICT\s*Index|DTI|PGI|DDCI)\)?\s*(?:cấp\s+tỉnh\s*)?(?:năm\s*)?((?:19|20)\d\d)(?![\d/])", regex.I)
+
+
+def edition_year(text: str) -> int | None:
+    """The first edition named in the article ("PCI 2023", "(DTI) năm 2024"): the year of last resort."""
+    m = _EDITION.search(text)
+    return int(m.group(1)) if m else None
+
+
 def candidates(doc: Document) -> list[tuple[Candidate, object]]:
     """All candidate facts of ``doc`` with the sentence each comes from."""
     post = is_post_merger(doc)
     ctx = DocContext(main_province=main_province_record(doc), era_total=34 if post else 63, post_merger=post)
-    ctx.subject = None
+    ctx.edition_year = edition_year(doc.text)
     out = []
     sentences = split_sentences(doc.text)
     for sent in sentences:
