@@ -70,7 +70,7 @@ def _mention(text: str, s: int, e: int, offset: int, *, step, year, unit, mx) ->
     number = regex.match(NUMBER, text[s:e]).group()
     left = text[max(0, s - 20):s]
     integer = "," not in number and "." not in number
-    structure = bool(_STRUCTURE.search(left) or _STRUCTURE_AFTER.match(text[e:e + 30])
+    structure = bool((step is None and _STRUCTURE.search(left)) or _STRUCTURE_AFTER.match(text[e:e + 30])
                      or regex.match(r"\s*[-–]\s*\d", text[s + len(number):])
                      or parse_number(number) > 100
                      or (integer and _STRUCTURE_CLAUSE.search(text))

@@ -27,7 +27,7 @@ _SEQUENCE = regex.compile(r"(?:các\s+)?vị\s+trí\s+tiếp\s+theo|tiếp\s+the
 _RESPECTIVELY = regex.compile(r"lần\s+lượt|tương\s+ứng", regex.I)
 _MEMBERSHIP_AFTER = regex.compile(r"^[^.;]{0,30}?\b(?:trong\s+nh+óm|nằm\s+trong|thuộc\s+nhóm|trong\s+top|trong\s+tốp)", regex.I)
 _TARGET_EXTRA = regex.compile(r"tối\s+thiểu|sẽ\s+(?:đạt|phấn)|mục\s+tiêu", regex.I)
-_NOT_TARGET = regex.compile(r"so\s+với\s+(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)|(?:đạt|vượt|hoàn\s+thành)\s+(?:và\s+vượt\s+)?(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)", regex.I)
+_NOT_TARGET = regex.compile(r"so\s+với\s+(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)|(?:vượt|hoàn\s+thành|đạt\s+và\s+vượt)\s+(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)", regex.I)
 _PCT_INDICES = {"SIPAS", "PAR_INDEX"}
 _VALUE_KINDS = ("rank", "rank_change", "score", "score_change", "percentage", "rank_target")
 
@@ -227,7 +227,8 @@ class SentenceAssembler:
         near = regex.search(r"năm\s+(\d{4})\s+(?:là|đạt|được)\s*$", text[max(0, v.start - base - 25):v.start - base])
         if near:
             return int(near.group(1)), "year_la"
-        if v.attrs.get("cue") == "paren" and (b := regex.search(r"so\s+với\s+năm\s+(\d{4})\s*$", text[max(0, v.start - base - 25):v.start - base])):
+        if (b := regex.search(r"so\s+với\s+năm\s+(\d{4})\s*\(?\s*$", text[max(0, v.start - base - 25):v.start - base])) and (
+                v.attrs.get("cue") == "paren" or text[v.start - base - 1:v.start - base] == "("):
             return int(b.group(1)), "paren_base"
         if (iy := self.index_year(idx)) is not None:
             return iy, "index"

@@ -22,7 +22,7 @@ from .records import Mention
 from .segment import Sentence
 
 _HAS_DIGIT = regex.compile(r"\d")
-_VALUE_WORD = regex.compile(r"dẫn\s+đầu|đứng\s+đầu|quán\s+quân|á\s+quân|ngôi\s+đầu|thứ\s+(?:nhất|nhì|hai|ba|tư)|cuối|đầu\s+tiên|giữ\s+(?:vững|nguyên)|một\s+(?:hạng|bậc)|hạng|bậc", regex.I)
+_VALUE_WORD = regex.compile(r"dẫn\s+đầu|đứng\s+đầu|quán\s+quân|á\s+quân|ngôi\s+đầu|thứ\s+(?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|cuối|đầu\s+tiên|số\s+một|giữ\s+(?:vững|nguyên)|một\s+(?:hạng|bậc)|hạng|bậc", regex.I)
 _BOILERPLATE = regex.compile(r"^\s*(?:[\d.,]+\s+lượt\s+xem|lượt\s+xem\s*:|số\s+lượt\s+xem|đang\s+online|hôm\s+nay\s*:|đã\s+truy\s+cập|bình\s+luận|chia\s+sẻ|tags?\s*:)", regex.I)
 
 
