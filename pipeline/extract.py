@@ -15,6 +15,7 @@ import regex
 
 from .assemble import Candidate, DocContext, assemble_sentence
 from .mentions import sentence_mentions
+from .prefilter import might_hold_fact, might_hold_facts
 from .records import Document, Fact
 from .resolve import is_post_merger, main_province_record
 from .segment import split_sentences
@@ -36,9 +37,12 @@ def candidates(doc: Document) -> list[tuple[Candidate, object]]:
     ctx = DocContext(main_province=main_province_record(doc), era_total=34 if post else 63, post_merger=post)
     ctx.edition_year = edition_year(doc.text)
     out = []
+    if not might_hold_facts(doc.text):
+        return []
     sentences = split_sentences(doc.text)
     for sent in sentences:
-        mentions = sentence_mentions(sent)
+        # sentences the prefilter rejects still tell the next ones their subject, index and year
+        mentions = sentence_mentions(sent, values=might_hold_fact(sent.text))
         for cand in assemble_sentence(sent, mentions, ctx):
             out.append((cand, sent))
     return out

@@ -26,8 +26,12 @@ _VALUE_WORD = regex.compile(r"dẫn\s+đầu|đứng\s+đầu|quán\s+quân|á\s
 _BOILERPLATE = regex.compile(r"^\s*(?:[\d.,]+\s+lượt\s+xem|lượt\s+xem\s*:|số\s+lượt\s+xem|đang\s+online|hôm\s+nay\s*:|đã\s+truy\s+cập|bình\s+luận|chia\s+sẻ|tags?\s*:)", regex.I)
 
 
-def sentence_mentions(sent: Sentence) -> list[Mention]:
-    """All mentions of ``sent`` in absolute offsets, sorted by start."""
+def sentence_mentions(sent: Sentence, *, values: bool = True) -> list[Mention]:
+    """All mentions of ``sent`` in absolute offsets, sorted by start.
+
+    ``values=False`` keeps only the context mentions (provinces, subject cues,
+    indices, years): what a sentence that cannot hold a fact still tells the next.
+    """
     text, off = sent.text, sent.start
     if _BOILERPLATE.match(text):
         return []
@@ -36,7 +40,7 @@ def sentence_mentions(sent: Sentence) -> list[Mention]:
     out += find_subjects(text, off)
     out += find_indices(text, off)
     out += find_years(text, off)
-    if _HAS_DIGIT.search(text) or _VALUE_WORD.search(text):
+    if values and (_HAS_DIGIT.search(text) or _VALUE_WORD.search(text)):
         out += find_ranks(text, off)
         out += find_changes(text, off)
         out += find_scores(text, off)
