@@ -36,6 +36,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import json
+import logging
 import os
 import stat
 import sys
@@ -390,6 +391,7 @@ def _html_document(data: bytes, max_bytes: int) -> tuple[str, dict]:
         text, encoding = decode_bytes(data)
     import trafilatura
 
+    _quiet_trafilatura()
     try:
         doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
                                           include_tables=True, config=_trafilatura_config(max_bytes))
@@ -411,6 +413,14 @@ def _clean_meta(rec: dict) -> dict:
 
 
 _TRAFILATURA_CONFIG: dict[int, object] = {}
+
+
+def _quiet_trafilatura() -> None:
+    """trafilatura logs a warning for pages it gives up on; our error line already says so."""
+    for name in ("trafilatura", "htmldate"):
+        log = logging.getLogger(name)
+        if log.level == logging.NOTSET:
+            log.setLevel(logging.ERROR)
 
 
 def _trafilatura_config(max_bytes: int):
@@ -472,10 +482,21 @@ def _read_jsonl(fh: IO[bytes], source: str, file_id: str, max_bytes: int, *,
             if b"\x00" in line:
                 yield DocumentError(file_id, source, "binary content, not JSON Lines")
                 return
+            if line.lstrip().startswith(b"[") and _loads_or_none(line) is None:
+                yield DocumentError(file_id, source, "a JSON array spread over lines, not JSON Lines "
+                                                     "(one object per line)")
+                return
         n_records += 1
         yield _record(line, f"{source}:{lineno}", f"{file_id}:{lineno}")
     if n_records == 0:
         yield DocumentError(file_id, source, "empty file: no JSON Lines records" if lineno else "empty file (0 bytes)")
+
+
+def _loads_or_none(line: bytes):
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None
 
 
 def _stream_reason(exc: BaseException, gzipped: bool, n_records: int) -> str:

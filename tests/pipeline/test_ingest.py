@@ -212,6 +212,14 @@ def test_jsonl_gz_is_streamed_and_a_truncated_file_keeps_the_records_before(tmp_
                                 "the rest is lost")
 
 
+def test_pretty_printed_json_array_is_one_error_not_one_per_line(tmp_path):
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps([{"id": "a", "text": "Thái Bình xếp thứ 13/63."}], ensure_ascii=False, indent=2),
+                    encoding="utf-8")
+    assert items(path) == [DocumentError("export", str(path),
+                                         "a JSON array spread over lines, not JSON Lines (one object per line)")]
+
+
 def test_jsonl_line_over_max_bytes_is_skipped_without_stopping_the_file(tmp_path):
     path = tmp_path / "big.jsonl"
     path.write_bytes(jsonl({"id": "a", "text": "x" * 5000}, {"id": "b", "text": "Năm 2022 tăng 7 bậc."}))
