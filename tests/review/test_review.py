@@ -17,7 +17,11 @@ def embedded(page: str) -> dict:
     """The JSON the page's script parses (``\\u003c`` escapes decode like JSON.parse does)."""
     blocks = DATA_RE.findall(page)
     assert len(blocks) == 1
-    return json.loads(blocks[0])
+    data = json.loads(blocks[0])
+    cols = data["facts"]["cols"]
+    data["facts"] = [{k: v for k, v in zip(cols, row) if v is not None or k in ("year", "rank_total")}
+                     for row in data["facts"]["rows"]]
+    return data
 
 
 def test_page_is_self_contained_and_deterministic(seeds_run, tmp_path):
