@@ -10,8 +10,10 @@ from typing import Sequence
 
 from tqdm import tqdm
 
+from . import prefilter
+from .engines.local import iter_results
 from .ingest import DEFAULT_MAX_BYTES
-from .run import iter_results, write_results
+from .run import write_results
 from .write import DocumentFailed, ResumeIndex
 
 #: Exit status of ``extract``: all documents ok / --strict stopped / usage error / some documents failed.
@@ -20,6 +22,10 @@ _SHOW_ERRORS = 10
 
 
 def _extract(args: argparse.Namespace) -> int:
+    if args.scheduler and args.engine != "dask":
+        print("error: --scheduler needs --engine dask", file=sys.stderr)
+        return EXIT_USAGE
+    prefilter.set_enabled(not args.no_prefilter and prefilter.env_enabled())
     resume = ResumeIndex.load(args.out) if args.resume else None
     errors: list[dict] = []
 
@@ -29,12 +35,15 @@ def _extract(args: argparse.Namespace) -> int:
                 errors.append(res.record)
             yield res
 
-    inputs = iter_results(args.paths, max_bytes=args.max_bytes, resume=resume, exclude=[args.out])
+    dask = args.engine == "dask"
+    inputs = iter(()) if dask else iter_results(args.paths, jobs=args.jobs or 1, max_bytes=args.max_bytes,
+                                                 resume=resume, exclude=[args.out])
     results = tqdm(noting_errors(inputs),
-                   desc="documents", unit="doc", disable=args.quiet or None, file=sys.stderr)
+                   desc="documents", unit="doc", disable=args.quiet or dask or None, file=sys.stderr)
     try:
         with _sigterm_as_exit():
-            counts = write_results(results, args.out, strict=args.strict)
+            counts = (_run_dask(args, resume, errors) if dask
+                      else write_results(results, args.out, strict=args.strict))
     except DocumentFailed as exc:
         print(f"error: --strict: stopped at the first failed document, nothing written: {exc}", file=sys.stderr)
         return EXIT_STRICT
@@ -53,6 +62,23 @@ def _extract(args: argparse.Namespace) -> int:
               + f"; see the error lines of {args.out}/documents.jsonl", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _run_dask(args: argparse.Namespace, resume, errors: list[dict]):
+    """``--engine dask``: partitions extracted on a Dask cluster, merged into the same two files."""
+    from .engines.dask_engine import PartitionsFailed, run_dask
+
+    with tqdm(desc="documents", unit="doc", disable=args.quiet or None, file=sys.stderr) as bar:
+        try:
+            report = run_dask(args.paths, args.out, scheduler=args.scheduler, n_workers=args.jobs or 2,
+                              resume=resume, strict=args.strict, progress=bar,
+                              max_bytes=args.max_bytes, exclude=[args.out])
+        except PartitionsFailed as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            raise SystemExit(EXIT_FAILED) from exc
+    errors.extend(report.errors[: max(0, _SHOW_ERRORS - len(errors))])
+    print(report.summary(), file=sys.stderr)
+    return report.counts
 
 
 class _sigterm_as_exit:
@@ -80,6 +106,12 @@ def _byte_size(value: str) -> int:
         raise argparse.ArgumentTypeError(f"not a positive size in bytes: {value!r} (e.g. 20000000, 20MB, 64MiB)")
     power = "kmg".index(m.group(2).lower()) + 1 if m.group(2) else 0
     return int(m.group(1)) * (1024 if m.group(3) else 1000) ** power
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive integer: {value!r}")
+    return int(value)
 
 
 def _summary(counts, out) -> None:
@@ -123,6 +155,16 @@ def build_parser() -> argparse.ArgumentParser:
                          f"larger ones are error lines (default: {DEFAULT_MAX_BYTES:,}; accepts 20MB, 64MiB). "
                          "JSONL files themselves may be any size: they are streamed")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
+    ex.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
+                    help="worker processes: --engine local uses N processes (default 1); --engine dask "
+                         "starts a LocalCluster of N workers (default 2). Output is identical for any N")
+    ex.add_argument("--engine", choices=("local", "dask"), default="local",
+                    help="local: this machine (default); dask: dask.distributed, see docs/DASK.md")
+    ex.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                    help="with --engine dask: an existing Dask scheduler instead of a LocalCluster")
+    ex.add_argument("--no-prefilter", action="store_true",
+                    help="send every sentence through the expensive stages (same facts, slower; "
+                         "also PIPELINE_NO_PREFILTER=1)")
     ex.set_defaults(func=_extract)
     ev = sub.add_parser("eval", help="score extraction against gold folders (SCHEMA.md scoring)",
                         description="Run the pipeline over each gold folder (texts/, docs.jsonl, gold.jsonl) and "

@@ -73,11 +73,12 @@ FACT_HINT = re.compile(
 )
 
 
-def _env_enabled() -> bool:
+def env_enabled() -> bool:
+    """The default: on unless ``PIPELINE_NO_PREFILTER`` is set to 1/true/yes/on."""
     return os.environ.get(ENV_DISABLE, "").strip().lower() not in {"1", "true", "yes", "on"}
 
 
-_enabled: bool = _env_enabled()
+_enabled: bool = env_enabled()
 
 
 def enabled() -> bool:

@@ -8,10 +8,10 @@ explicitly, because environment variables do not reach the workers of a remote c
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO, Any, Iterator, Sequence, Union
+from typing import Any, Iterator, Sequence, Union
 
 from .. import prefilter
-from ..ingest import DEFAULT_MAX_BYTES, iter_inputs
+from ..ingest import iter_inputs
 from ..records import Document, DocumentError
 from ..run import DocResult, process
 from ..write import ResumeIndex
@@ -38,10 +38,13 @@ def apply_settings(conf: dict[str, Any] | None) -> None:
         prefilter.set_enabled(conf.get("prefilter", True))
 
 
-def work_items(paths: Sequence[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES,
-               resume: ResumeIndex | None = None, stdin: IO[bytes] | None = None) -> Iterator[WorkItem]:
-    """The inputs in order, as :func:`pipeline.run.iter_results` sees them (same resume rule)."""
-    for item in iter_inputs(paths, max_bytes=max_bytes, stdin=stdin):
+def work_items(paths: Sequence[str | Path], *, resume: ResumeIndex | None = None,
+               **input_options: Any) -> Iterator[WorkItem]:
+    """The inputs in order, as :func:`pipeline.run.iter_results` sees them (same resume rule).
+
+    ``input_options`` (``max_bytes``, ``stdin``, ``exclude``, ...) go to ``iter_inputs``.
+    """
+    for item in iter_inputs(paths, **input_options):
         previous = resume.lookup(item) if resume is not None and isinstance(item, Document) else None
         yield DocResult(*previous) if previous else item
 

@@ -31,9 +31,8 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
-from ..ingest import DEFAULT_MAX_BYTES
 from ..run import DocResult, write_results
 from ..write import DOCUMENTS, FACTS, DocumentFailed, ResumeIndex
 from . import WorkItem, apply_settings, process_item, settings, warm_up, work_items
@@ -179,8 +178,10 @@ def _connect(scheduler: str | None, n_workers: int):
 
     if scheduler:
         return Client(scheduler), None
+    # the scheduler runs in this process: keep its INFO chatter out of the command's output
+    logging.getLogger("distributed").setLevel(logging.ERROR)
     cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           dashboard_address=":0", silence_logs=logging.ERROR)
     return Client(cluster), cluster
 
 
@@ -203,14 +204,15 @@ def _check_workers(client, remote: bool, parts_root: Path, token: str) -> str:
 def run_dask(paths: Sequence[str | Path], out_dir: str | Path, *, scheduler: str | None = None,
              n_workers: int = 2, partition_size: int = DEFAULT_PARTITION_SIZE,
              partition_bytes: int = DEFAULT_PARTITION_BYTES, retries: int = 2,
-             max_bytes: int = DEFAULT_MAX_BYTES, resume: ResumeIndex | None = None,
-             stdin: IO[bytes] | None = None, strict: bool = False, progress: Any = None,
-             parts_via: str | None = None, fault: dict[str, Any] | None = None) -> DaskReport:
+             resume: ResumeIndex | None = None, strict: bool = False, progress: Any = None,
+             parts_via: str | None = None, fault: dict[str, Any] | None = None,
+             **input_options: Any) -> DaskReport:
     """Run the pipeline on Dask and write ``out_dir``/facts.jsonl and documents.jsonl.
 
     ``scheduler``: ``tcp://HOST:PORT`` of a running cluster, or None for a LocalCluster of
     ``n_workers`` single-threaded processes. ``progress``: a tqdm-like object updated with
-    documents done. ``parts_via``: force "shared" or "return" (default: detect).
+    documents done. ``input_options`` (``max_bytes``, ``stdin``, ``exclude``, ...) go to
+    ``iter_inputs``, which runs here on the client. ``parts_via``: force "shared" or "return" (default: detect).
     ``fault``: test hook, see :func:`_inject_fault`. Raises :class:`PartitionsFailed` if a
     partition still fails after ``retries`` retries (nothing is written then), and
     :class:`~pipeline.write.DocumentFailed` with ``strict`` at the first failed document.
@@ -230,7 +232,7 @@ def run_dask(paths: Sequence[str | Path], out_dir: str | Path, *, scheduler: str
         in_flight = 4 * n_live
         conf = settings()
         target = str(parts_root.resolve()) if report.parts_via == "shared" else None
-        batches = enumerate(_partitions(work_items(paths, max_bytes=max_bytes, resume=resume, stdin=stdin),
+        batches = enumerate(_partitions(work_items(paths, resume=resume, **input_options),
                                         partition_size, partition_bytes))
         spans: dict[str, dict[str, Any]] = {}
         done: dict[int, dict[str, Any]] = {}

@@ -11,9 +11,8 @@ import multiprocessing as mp
 import threading
 import time
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator, Sequence, TypeVar
+from typing import Any, Iterable, Iterator, Sequence, TypeVar
 
-from ..ingest import DEFAULT_MAX_BYTES
 from ..run import DocResult
 from ..run import iter_results as iter_results_serial
 from ..write import ResumeIndex
@@ -110,12 +109,14 @@ class LocalEngine:
             yield res
 
 
-def iter_results(paths: Sequence[str | Path], *, jobs: int = 1, max_bytes: int = DEFAULT_MAX_BYTES,
-                 resume: ResumeIndex | None = None, stdin: IO[bytes] | None = None,
-                 chunksize: int = DEFAULT_CHUNKSIZE) -> Iterator[DocResult]:
-    """:func:`pipeline.run.iter_results` computed by ``jobs`` processes (same results, same order)."""
+def iter_results(paths: Sequence[str | Path], *, jobs: int = 1, resume: ResumeIndex | None = None,
+                 chunksize: int = DEFAULT_CHUNKSIZE, **input_options: Any) -> Iterator[DocResult]:
+    """:func:`pipeline.run.iter_results` computed by ``jobs`` processes (same results, same order).
+
+    ``input_options`` (``max_bytes``, ``stdin``, ``exclude``, ...) go to ``iter_inputs``.
+    """
     if jobs == 1:
-        yield from iter_results_serial(paths, max_bytes=max_bytes, resume=resume, stdin=stdin)
+        yield from iter_results_serial(paths, resume=resume, **input_options)
         return
     with LocalEngine(jobs, chunksize) as engine:
-        yield from engine.results(work_items(paths, max_bytes=max_bytes, resume=resume, stdin=stdin))
+        yield from engine.results(work_items(paths, resume=resume, **input_options))
