@@ -36,3 +36,7 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(OUT)/*.jsonl $(OUT)/*.json $(OUT)/*.html
+
+## Train the candidate classifier from the gold (seeds + ../shared dev); DECISIONS=file adds review labels.
+train: $(STAMP)
+	$(PY) -m pipeline train --gold $(CORPUS)/seeds $(wildcard $(SHARED)/corpus/dev) $(if $(DECISIONS),--decisions $(DECISIONS))

@@ -57,6 +57,10 @@ class Candidate:
     rule: str
     features: dict[str, float] = field(default_factory=dict)
     score: float = 1.0
+    group: tuple = ()            # candidates of one group compete: at most one is kept
+    rule_choice: bool = True     # the rules' own pairing (False: an alternative for the classifier)
+    value: Mention | None = None  # the value mention the candidate was built from
+    assembler: Any = field(default=None, repr=False, compare=False)  # its sentence's SentenceAssembler
 
 
 def _clause_bounds(text: str, pos: int, base: int) -> tuple[int, int]:
@@ -280,15 +284,27 @@ def _province_fields(p: dict | None, ctx: DocContext) -> dict[str, Any]:
     return {"province": name, "province_code": p.get("code"), "province_2025": p.get("province_2025")}
 
 
-def assemble_sentence(sent: Sentence, mentions: list[Mention], ctx: DocContext) -> list[Candidate]:
-    """Candidate facts of one sentence, in text order; updates ``ctx``."""
+def assemble_sentence(sent: Sentence, mentions: list[Mention], ctx: DocContext, *,
+                      alternatives: bool = False) -> list[Candidate]:
+    """Candidate facts of one sentence, in text order; updates ``ctx``.
+
+    With ``alternatives``, every rule pairing is followed by the other plausible
+    pairings of its value (other subjects, indices, years, modality) for the
+    classifier to choose from; ``ctx`` is updated from the rule pairings only.
+    """
     a = SentenceAssembler(sent, mentions, ctx)
+    ctx_snapshot = (ctx.subject, ctx.main_province, ctx.index, ctx.year, ctx.edition_year)
     _respectively(a)
     out: list[Candidate] = []
     values = sorted((m for m in mentions if m.kind in _VALUE_KINDS), key=lambda m: m.start)
     for v in values:
-        out.extend(_candidates_for(a, v))
+        for i, c in enumerate(_candidates_for(a, v)):
+            c.group, c.value = (v.start, c.type, i), v
+            out.append(c)
     _sequence(a, out)
+    for i, c in enumerate(out):
+        if not c.group:
+            c.group = (c.start, "sequence", i)
     # carry state to the next sentence
     named = [c for c in out if c.type in ("rank", "score", "rank_change") and c.fields.get("province") not in (None, "Việt Nam")]
     if named:
@@ -304,6 +320,12 @@ def assemble_sentence(sent: Sentence, mentions: list[Mention], ctx: DocContext) 
         ctx.edition_year = ctx.edition_year or anchored[0]
     elif lead:
         ctx.year = int(lead.group(1))
+    if alternatives:
+        from .alternatives import expand
+
+        out = expand(a, out, ctx_snapshot)
+    for c in out:
+        c.assembler = a
     return out
 
 

@@ -26,6 +26,14 @@ def _extract(args: argparse.Namespace) -> int:
         print("error: --scheduler needs --engine dask", file=sys.stderr)
         return EXIT_USAGE
     prefilter.set_enabled(not args.no_prefilter and prefilter.env_enabled())
+    from . import classify
+
+    classify.configure(rules_only=args.rules_only or None, threshold=args.threshold, model_path=args.model)
+    try:
+        classify.default_decider()  # a corrupted or tampered model stops the run here, before any output
+    except classify.ModelError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     resume = ResumeIndex.load(args.out) if args.resume else None
     errors: list[dict] = []
 
@@ -165,13 +173,29 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--no-prefilter", action="store_true",
                     help="send every sentence through the expensive stages (same facts, slower; "
                          "also PIPELINE_NO_PREFILTER=1)")
+    ex.add_argument("--rules-only", action="store_true",
+                    help="keep the rules' own pairing of each value, without the trained classifier")
+    ex.add_argument("--threshold", type=float, default=None, metavar="P",
+                    help="probability a pairing needs to become a fact (default 0.5; higher = fewer, surer facts)")
+    ex.add_argument("--model", default=None, metavar="FILE",
+                    help="candidate model to use (default: models/candidate_model.json)")
     ex.set_defaults(func=_extract)
+    tr = sub.add_parser("train", help="train the candidate classifier from gold (and review decisions)",
+                        description="Build every candidate pairing of the gold folders' documents, label it by the "
+                                    "gold, fit the logistic regression and write the model (plain JSON, stamped "
+                                    "with the training data's hash and the package versions).")
+    tr.add_argument("--gold", nargs="+", required=True, metavar="FOLDER", help="gold folders")
+    tr.add_argument("--decisions", metavar="FILE", help="review decisions (JSONL from the review page) as extra labels")
+    tr.add_argument("--out", default=None, metavar="FILE", help="model file (default: models/candidate_model.json)")
+    tr.set_defaults(func=_train)
     ev = sub.add_parser("eval", help="score extraction against gold folders (SCHEMA.md scoring)",
                         description="Run the pipeline over each gold folder (texts/, docs.jsonl, gold.jsonl) and "
                                     "print per-type precision, recall, F1 and the micro figures; "
                                     "writes DIR/eval.json.")
     ev.add_argument("--gold", nargs="+", required=True, metavar="FOLDER", help="gold folders")
     ev.add_argument("--out", default="outputs", metavar="DIR", help="where eval.json goes (default: outputs)")
+    ev.add_argument("--no-ablation", action="store_true",
+                    help="skip the cross-validated rules-only vs rules+classifier comparison")
     ev.set_defaults(func=_eval)
     return parser
 
@@ -179,7 +203,19 @@ def build_parser() -> argparse.ArgumentParser:
 def _eval(args: argparse.Namespace) -> int:
     from .evaluate import run_eval
 
-    run_eval(args.gold, args.out)
+    run_eval(args.gold, args.out, ablation=not args.no_ablation)
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from .classify import MODEL_PATH
+    from .train import train
+
+    try:
+        train(args.gold, args.out or MODEL_PATH, decisions=args.decisions)
+    except ValueError as exc:  # a bad decisions file names its line
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     return 0
 
 

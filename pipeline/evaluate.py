@@ -118,17 +118,27 @@ def evaluate_folder(folder: str | Path, decide=None) -> tuple[dict[str, Any], li
     return score(pred, gold, ids), pred
 
 
-def run_eval(folders: list[str], out_dir: str | Path) -> dict[str, Any]:
-    """Score every gold folder, print the tables, write ``out_dir/eval.json``."""
+def run_eval(folders: list[str], out_dir: str | Path, *, ablation: bool = True) -> dict[str, Any]:
+    """Score every gold folder with the shipped pipeline, then (``ablation``) cross-validate
+    rules-only against rules+classifier over all of them; print the tables, write ``out_dir/eval.json``."""
+    from .classify import default_decider
     from .write import AtomicFile
 
     report: dict[str, Any] = {}
+    decider = default_decider()
+    label = "rules + shipped classifier" if decider.wants_alternatives else "rules only"
     for folder in folders:
-        result, _ = evaluate_folder(folder)
+        result, _ = evaluate_folder(folder, decide=decider)
         name = Path(folder).name
-        report[name] = result
-        print(format_table(result, f"== {folder} (rules) =="))
+        report[name] = {"decider": label, **result}
+        print(format_table(result, f"== {folder} ({label}) =="))
         print()
+    if ablation:
+        from .train import ablation as run_ablation, gold_rows, print_ablation
+
+        rows, gold, doc_ids = gold_rows(folders)
+        report["ablation"] = run_ablation(rows, gold, doc_ids)
+        print_ablation(report["ablation"])
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     with AtomicFile(Path(out_dir) / "eval.json") as fh:
         fh._fh.write(json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n")

@@ -3,13 +3,18 @@
 Every stage is a small module; this one only wires them:
 
 * :mod:`pipeline.segment` splits sentences (underthesea) with exact offsets;
+* :mod:`pipeline.prefilter` lets only sentences that can hold a fact through
+  the value extractors and the classifier;
 * :mod:`pipeline.mentions` runs the extractors over each sentence;
-* :mod:`pipeline.assemble` pairs values with subject, index and year;
-* :mod:`pipeline.classify` keeps the candidates the trained model accepts
-  (rules alone when no model is loaded) and sets ``confidence``;
+* :mod:`pipeline.assemble` pairs values with subject, index and year
+  (and :mod:`pipeline.alternatives` proposes the other pairings);
+* :mod:`pipeline.classify` keeps, per value, the pairing the trained model
+  accepts (the rules' own pairing when no model is used) and sets ``confidence``;
 * :mod:`pipeline.resolve` gives the article's province and era.
 """
 from __future__ import annotations
+
+from itertools import groupby
 
 import regex
 
@@ -19,7 +24,6 @@ from .prefilter import might_hold_fact, might_hold_facts
 from .records import Document, Fact
 from .resolve import is_post_merger, main_province_record
 from .segment import split_sentences
-
 
 _EDITION = regex.compile(
     r"(?:PCI|PAPI|PAR\s*INDEX|SIPAS|ICT\s*Index|DTI|PGI|DDCI)\)?\s*(?:cấp\s+tỉnh\s*)?(?:năm\s*)?((?:19|20)\d\d)(?![\d/])", regex.I)
@@ -31,19 +35,18 @@ def edition_year(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def candidates(doc: Document) -> list[tuple[Candidate, object]]:
-    """All candidate facts of ``doc`` with the sentence each comes from."""
+def candidates(doc: Document, *, alternatives: bool = False) -> list[tuple[Candidate, object]]:
+    """All candidate facts of ``doc`` with the sentence each comes from, in text order."""
     post = is_post_merger(doc)
     ctx = DocContext(main_province=main_province_record(doc), era_total=34 if post else 63, post_merger=post)
     ctx.edition_year = edition_year(doc.text)
     out = []
     if not might_hold_facts(doc.text):
         return []
-    sentences = split_sentences(doc.text)
-    for sent in sentences:
+    for sent in split_sentences(doc.text):
         # sentences the prefilter rejects still tell the next ones their subject, index and year
         mentions = sentence_mentions(sent, values=might_hold_fact(sent.text))
-        for cand in assemble_sentence(sent, mentions, ctx):
+        for cand in assemble_sentence(sent, mentions, ctx, alternatives=alternatives):
             out.append((cand, sent))
     return out
 
@@ -54,19 +57,17 @@ def extract_document(doc: Document, *, decide=None) -> list[Fact]:
     from .evaluate import fact_key
 
     decide = decide or default_decider()
+    pairs = candidates(doc, alternatives=decide.wants_alternatives)
     facts: list[Fact] = []
     seen: set = set()
-    for cand, sent in candidates(doc):
-        keep, confidence = decide(cand, sent)
-        if not keep:
-            continue
-        fields = dict(cand.fields)
-        record = {"type": cand.type, **fields}
-        key = fact_key(record)
-        evidence_key = (key, sent.start)
-        if key in seen and evidence_key in seen:
-            continue
-        seen.add(key)
-        seen.add(evidence_key)
-        facts.append(Fact(doc.doc_id, cand.type, fields, sent.text, sent.start, sent.end, confidence, cand.rule))
+    for _, group in groupby(pairs, key=lambda p: (p[1].start, p[0].group)):
+        group = list(group)
+        sent = group[0][1]
+        for cand, confidence in decide([c for c, _ in group]):
+            key = fact_key({"type": cand.type, **cand.fields})
+            if key in seen:
+                continue
+            seen.add(key)
+            facts.append(Fact(doc.doc_id, cand.type, dict(cand.fields), sent.text, sent.start, sent.end,
+                              confidence, cand.rule))
     return facts

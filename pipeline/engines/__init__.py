@@ -7,6 +7,7 @@ explicitly, because environment variables do not reach the workers of a remote c
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Iterator, Sequence, Union
 
@@ -28,14 +29,21 @@ WARM_UP_TEXT = ("Năm 2022, Thái Bình xếp thứ 13/63 tỉnh, thành phố v
 
 
 def settings() -> dict[str, Any]:
-    """The per-run settings a worker needs to behave like this process."""
-    return {"prefilter": prefilter.enabled()}
+    """The per-run settings a worker needs to behave like this process: the prefilter switch
+    and every ``PIPELINE_*`` environment variable (e.g. ``PIPELINE_THRESHOLD``)."""
+    return {"prefilter": prefilter.enabled(),
+            "env": {k: v for k, v in sorted(os.environ.items()) if k.startswith("PIPELINE_")}}
 
 
 def apply_settings(conf: dict[str, Any] | None) -> None:
     """Make this (worker) process use the parent's settings."""
-    if conf is not None:
-        prefilter.set_enabled(conf.get("prefilter", True))
+    if conf is None:
+        return
+    env = conf.get("env", {})
+    for key in [k for k in os.environ if k.startswith("PIPELINE_") and k not in env]:
+        del os.environ[key]
+    os.environ.update(env)
+    prefilter.set_enabled(conf.get("prefilter", True))
 
 
 def work_items(paths: Sequence[str | Path], *, resume: ResumeIndex | None = None,
