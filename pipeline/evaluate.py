@@ -124,8 +124,15 @@ def run_eval(folders: list[str], out_dir: str | Path, *, ablation: bool = True) 
     from .classify import default_decider
     from .write import AtomicFile
 
+    import time
+
     report: dict[str, Any] = {}
+    t0 = time.perf_counter()
     decider = default_decider()
+    if decider.wants_alternatives:
+        report["model_load_seconds"] = round(time.perf_counter() - t0, 4)
+        print(f"model: {len(decider.model.weights)} weights, loaded in {report['model_load_seconds'] * 1000:.1f} ms "
+              f"(trained on {decider.model.meta.get('trained_on', {}).get('documents')} documents)\n")
     label = "rules + shipped classifier" if decider.wants_alternatives else "rules only"
     for folder in folders:
         result, _ = evaluate_folder(folder, decide=decider)
