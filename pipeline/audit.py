@@ -92,9 +92,17 @@ except ImportError:  # pragma: no cover - depends on another issue's progress
 
 
 def fact_key(fact: Mapping[str, Any]) -> tuple:
-    """The per-document scoring key of a fact (doc_id first, so keys never collide across documents)."""
+    """The per-document scoring key of a fact (doc_id first, so keys never collide across documents).
+
+    The shared scorer's key when it can be used, so the notebook agrees with `make eval`;
+    the local SCHEMA.md key when the scorer or its province table is not importable.
+    """
+    global _shared_fact_key
     if _shared_fact_key is not None:
-        return (fact["doc_id"], _shared_fact_key(fact))
+        try:
+            return (fact["doc_id"], _shared_fact_key(fact))
+        except ImportError:
+            _shared_fact_key = None
     return _local_fact_key(fact)
 
 
@@ -579,7 +587,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.snapshot:
         parts = notebook_html_outputs(nb, "render_document(")
         Path(args.snapshot).write_text(
-            "<!doctype html><meta charset='utf-8'><body style='margin:16px;background:#fff'>"
+            "<!doctype html><meta charset='utf-8'><body style='margin:16px;background:#fff;"
+            "font-family:system-ui,sans-serif'>"
             + "".join(parts) + "</body>", encoding="utf-8")
     print(f"executed {args.execute}" + (f" -> {args.save}" if args.save else ""))
     return 0

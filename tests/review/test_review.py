@@ -161,3 +161,17 @@ def test_load_decisions_rejects_with_the_line_number(tmp_path, bad, message):
 
 def test_doc_page_title_is_escaped_in_html():
     assert html.escape("<x>") in review.build_page([], [], {}, title="<x>")
+
+
+def test_make_review_writes_the_page(seeds_run):
+    """The Makefile target, run as `make review` would (this interpreter, no install step)."""
+    import subprocess
+    import sys
+
+    from pipeline.audit import find_root
+
+    page = seeds_run / "review.html"
+    page.unlink(missing_ok=True)
+    subprocess.run(["make", "-s", "review", f"OUT={seeds_run}", f"PY={sys.executable}", "STAMP="],
+                   cwd=find_root(__file__), check=True, capture_output=True, timeout=300)
+    assert "rank · SIPAS · 2022 · Thái Bình · 13/63" in embedded(page.read_text(encoding="utf-8"))["facts"][0]["_l"]
