@@ -143,9 +143,9 @@ def _resolve(path: str, roots: Sequence[Path]) -> Path | None:
 
 
 def _split_source(source: str) -> tuple[str, int | None]:
-    """``"file.jsonl:12"`` -> ``("file.jsonl", 12)``; a plain path has no line number."""
+    """``"file.jsonl:12"`` -> ``("file.jsonl", 12)`` (also ``.jsonl.gz``); a plain path has no line number."""
     head, sep, tail = source.rpartition(":")
-    if sep and tail.isdigit() and head.endswith(".jsonl"):
+    if sep and tail.isdigit() and head.lower().endswith((".jsonl", ".jsonl.gz")):
         return head, int(tail)
     return source, None
 

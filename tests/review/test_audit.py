@@ -1,6 +1,7 @@
 """pipeline.audit on the real seed articles: loading, keys, filters, rendering, gold comparison, ranks."""
 from __future__ import annotations
 
+import gzip
 import json
 import re
 
@@ -35,6 +36,9 @@ def test_load_texts_follows_jsonl_line_sources_and_normalises(tmp_path):
     texts = audit.load_texts(docs)
     assert texts == {"b": "Thái Bình xếp thứ 13/63 về SIPAS"}
     assert texts["b"] == normalize_text(decomposed)
+    gz = tmp_path / "in.jsonl.gz"
+    gz.write_bytes(gzip.compress(src.read_bytes(), mtime=0))
+    assert audit.load_texts([{"doc_id": "a", "source": f"{gz}:1"}]) == {"a": "Hà Nội dẫn đầu PCI"}
 
 
 @pytest.fixture(params=["shared", "local"])
