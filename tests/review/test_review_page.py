@@ -121,3 +121,30 @@ def test_deep_link_selects_a_fact(chromium, page):
     active = chromium.find_elements(By.CSS_SELECTOR, "#doc-text mark.ev.active")
     assert active and chromium.find_element(By.ID, "doc-select").get_attribute("value") == "4"
     assert "rank_target · PCI · Lai Châu · top 50–55" in chromium.find_element(By.ID, "detail").text
+
+
+def test_big_run_list_is_virtualised_and_reaches_the_last_fact(chromium, tmp_path):
+    """2,000 facts over 100 documents made by scripts/bench_review.py: few rows in the DOM,
+    and scrolling to the end still reaches (and opens) the last fact."""
+    import importlib.util
+
+    from pipeline.audit import find_root
+
+    root = find_root(__file__)
+    spec = importlib.util.spec_from_file_location("bench_review", root / "scripts" / "bench_review.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    run = tmp_path / "run"
+    assert bench.synthesise(run, 100, 20, [root / "corpus" / "seeds"]) == (100, 2000)
+    page = review.write_page(run, run / "review.html")
+    open_page(chromium, page)
+    assert chromium.find_element(By.ID, "list-head").text == "2000 of 2000 facts shown"
+    assert 5 < len(rows(chromium)) < 60
+    chromium.execute_script("const l = document.getElementById('list'); l.scrollTop = l.scrollHeight;")
+    WebDriverWait(chromium, 5).until(lambda d: any(r.get_attribute("data-id") == "1999" for r in rows(d)))
+    last = next(r for r in rows(chromium) if r.get_attribute("data-id") == "1999")
+    assert "bench_0099" in last.text
+    last.find_element(By.CSS_SELECTOR, ".lbl").click()
+    assert chromium.find_element(By.ID, "doc-select").get_attribute("value") == "99"
+    assert chromium.find_elements(By.CSS_SELECTOR, "#doc-text mark.ev.active")
+    assert [e for e in chromium.get_log("browser") if e["level"] == "SEVERE"] == []
