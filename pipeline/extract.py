@@ -68,6 +68,7 @@ def extract_document(doc: Document, *, decide=None) -> list[Fact]:
             if key in seen:
                 continue
             seen.add(key)
+            rule = f"{cand.rule}|model" if decide.wants_alternatives else cand.rule
             facts.append(Fact(doc.doc_id, cand.type, dict(cand.fields), sent.text, sent.start, sent.end,
-                              confidence, cand.rule))
+                              confidence, rule))
     return facts
