@@ -30,6 +30,10 @@ DOWNLOAD_NAME = "review-decisions.jsonl"
 DECISIONS = ("correct", "wrong")
 #: Fields a correction may set besides the type's own fields.
 CORRECTABLE_EXTRA = ("component", "scope", "modality")
+#: The field whose corrected value goes in a decision's scalar ``corrected`` (none for
+#: rank_target, whose range is two fields: its corrections live in ``corrected_fields``).
+VALUE_FIELD: dict[str, str | None] = {"rank": "rank", "rank_change": "delta", "score": "score",
+                                      "score_change": "delta", "percentage": "value", "rank_target": None}
 
 
 def _utf16_offsets(text: str) -> list[int] | None:
@@ -93,6 +97,7 @@ def page_data(facts: Sequence[Mapping[str, Any]], documents: Sequence[Mapping[st
                 rec["_u"] = [table[s], table[e]]
         out_facts.append(rec)
     data = {"types": list(FACT_TYPES), "fields": {t: list(v) for t, v in TYPE_FIELDS.items()},
+            "value_field": VALUE_FIELD,
             "download_name": DOWNLOAD_NAME, "docs": docs, "facts": out_facts}
     data["hash"] = hashlib.sha1(json.dumps(data, ensure_ascii=False, sort_keys=True)
                                 .encode("utf-8")).hexdigest()[:16]
@@ -168,21 +173,33 @@ def _check_decision(rec: Any, where: str) -> dict[str, Any]:
         raise ValueError(f"{where}: char_start/char_end must be integers with 0 <= start <= end")
     if rec.get("decision") not in DECISIONS:
         raise ValueError(f"{where}: decision must be 'correct' or 'wrong', not {rec.get('decision')!r}")
-    corrected = rec.get("corrected")
-    if corrected is not None:
-        if rec["decision"] != "wrong":
-            raise ValueError(f"{where}: only a 'wrong' decision can carry a corrected value")
-        if not isinstance(corrected, dict) or not corrected:
-            raise ValueError(f"{where}: corrected must be null or a non-empty object of field: value")
+    corrected, fields = rec.get("corrected"), rec.get("corrected_fields")
+    if (corrected is not None or fields is not None) and rec["decision"] != "wrong":
+        raise ValueError(f"{where}: only a 'wrong' decision can carry a corrected value")
+    if fields is not None:
+        if not isinstance(fields, dict) or not fields:
+            raise ValueError(f"{where}: corrected_fields must be null or a non-empty object of field: value")
         allowed = set(TYPE_FIELDS[ftype]) | set(CORRECTABLE_EXTRA)
-        bad = sorted(set(corrected) - allowed)
+        bad = sorted(set(fields) - allowed)
         if bad:
             raise ValueError(f"{where}: corrected field(s) {', '.join(bad)} not valid for type {ftype}")
+    vf = VALUE_FIELD[ftype]
+    if corrected is not None:
+        if vf is None:
+            raise ValueError(f"{where}: {ftype} has no single value: put rank_min/rank_max in corrected_fields")
+        if isinstance(corrected, (dict, list, bool)):
+            raise ValueError(f"{where}: corrected is the corrected {vf} (a number or string), or null")
+        if fields is not None and vf in fields and fields[vf] != corrected:
+            raise ValueError(f"{where}: corrected and corrected_fields.{vf} disagree")
+    elif fields is not None and fields.get(vf) is not None:
+        raise ValueError(f"{where}: corrected_fields sets {vf}, so corrected must be that value")
     for name in ("reviewer", "timestamp"):
         if rec.get(name) is not None and not isinstance(rec[name], str):
             raise ValueError(f"{where}: {name} must be a string or null")
     out = dict(rec)
     out.setdefault("corrected", None)
+    if out.get("corrected_fields") is None:
+        out["corrected_fields"] = {vf: corrected} if corrected is not None else None
     out.setdefault("reviewer", None)
     out.setdefault("timestamp", None)
     return out

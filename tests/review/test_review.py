@@ -114,7 +114,10 @@ GOOD = [
      "corrected": None, "reviewer": "lan", "timestamp": "2025-01-02T03:04:05.000Z"},
     {"doc_id": "004_73e069ef03a24f34", "type": "rank_target", "province": "Lai Châu", "index": "PCI",
      "rank_min": 50, "rank_max": 55, "year": None, "char_start": 6374, "char_end": 6417,
-     "decision": "wrong", "corrected": {"year": 2025}},
+     "decision": "wrong", "corrected": None, "corrected_fields": {"year": 2025}},
+    {"doc_id": "000_1958cf11339f40e9", "type": "rank_change", "province": "Thái Bình", "index": "SIPAS",
+     "year": 2022, "delta": 27, "base_year": 2021, "char_start": 916, "char_end": 1010,
+     "decision": "wrong", "corrected": 26},
 ]
 
 
@@ -126,13 +129,16 @@ def write_lines(path, records):
 
 def test_load_decisions_accepts_the_documented_format(tmp_path):
     out = review.load_decisions(write_lines(tmp_path / "d.jsonl", [*GOOD, ""]))
-    assert [d["decision"] for d in out] == ["correct", "wrong"]
-    assert out[1]["corrected"] == {"year": 2025} and out[1]["reviewer"] is None
-    assert out[0]["province"] == "Thái Bình"
+    assert [d["decision"] for d in out] == ["correct", "wrong", "wrong"]
+    assert out[0]["province"] == "Thái Bình" and out[0]["corrected_fields"] is None
+    assert out[1]["corrected"] is None and out[1]["corrected_fields"] == {"year": 2025}
+    assert out[1]["reviewer"] is None
+    # a bare scalar correction is the type's value field (delta for rank_change)
+    assert out[2]["corrected"] == 26 and out[2]["corrected_fields"] == {"delta": 26}
 
 
 def test_later_decision_on_same_fact_wins_per_reviewer(tmp_path):
-    changed = {**GOOD[0], "decision": "wrong", "corrected": {"rank": 12}}
+    changed = {**GOOD[0], "decision": "wrong", "corrected": 12}
     other = {**GOOD[0], "reviewer": "minh"}
     out = review.load_decisions(write_lines(tmp_path / "d.jsonl", [GOOD[0], GOOD[1], changed, other]))
     assert [(d["reviewer"], d["decision"]) for d in out] == [(None, "wrong"), ("lan", "wrong"), ("minh", "correct")]
@@ -144,9 +150,14 @@ def test_later_decision_on_same_fact_wins_per_reviewer(tmp_path):
     ({k: v for k, v in GOOD[0].items() if k != "rank"}, "missing field(s) rank"),
     ({**GOOD[0], "char_start": "916"}, "char_start/char_end"),
     ({**GOOD[0], "char_end": 10}, "char_start/char_end"),
-    ({**GOOD[0], "corrected": {"rank": 12}}, "only a 'wrong' decision"),
-    ({**GOOD[1], "corrected": {"rank": 12}}, "not valid for type rank_target"),
-    ({**GOOD[1], "corrected": 2025}, "non-empty object"),
+    ({**GOOD[0], "corrected": 12}, "only a 'wrong' decision"),
+    ({**GOOD[0], "corrected_fields": {"year": 2021}}, "only a 'wrong' decision"),
+    ({**GOOD[1], "corrected_fields": {"rank": 12}}, "not valid for type rank_target"),
+    ({**GOOD[1], "corrected_fields": 2025}, "non-empty object"),
+    ({**GOOD[1], "corrected": 40}, "no single value"),
+    ({**GOOD[2], "corrected": {"delta": 26}}, "a number or string"),
+    ({**GOOD[2], "corrected_fields": {"delta": 25}}, "disagree"),
+    ({**GOOD[2], "corrected": None, "corrected_fields": {"delta": 25}}, "corrected must be that value"),
     ({**GOOD[0], "doc_id": ""}, "doc_id"),
     ({**GOOD[0], "reviewer": 7}, "reviewer must be"),
     ("{not json", "not JSON"),

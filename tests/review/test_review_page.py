@@ -88,7 +88,7 @@ def test_mark_two_facts_then_download_gives_the_two_decisions(chromium, page):
     rows(chromium)[1].find_element(By.CSS_SELECTOR, "button.no").click()
     # a correction on the second: SIPAS rose 26 places, say
     rows(chromium)[1].find_element(By.CSS_SELECTOR, ".lbl").click()
-    Select(chromium.find_element(By.ID, "corr-field")).select_by_visible_text("delta")
+    assert Select(chromium.find_element(By.ID, "corr-field")).first_selected_option.text == "delta"
     chromium.find_element(By.ID, "corr-value").send_keys("26")
     chromium.find_element(By.CSS_SELECTOR, '#detail button[data-act="correct-value"]').click()
     assert chromium.find_element(By.ID, "n-dec").text == "2"
@@ -101,6 +101,8 @@ def test_mark_two_facts_then_download_gives_the_two_decisions(chromium, page):
     while not target.exists() and time.time() < deadline:
         time.sleep(0.1)
     assert target.exists(), list(chromium.download_dir.iterdir())
+    raw = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert list(raw[1])[-6:] == ["char_end", "decision", "corrected", "corrected_fields", "reviewer", "timestamp"]
     got = review.load_decisions(target)
     assert len(got) == 2
     ok, wrong = got
@@ -109,8 +111,10 @@ def test_mark_two_facts_then_download_gives_the_two_decisions(chromium, page):
         "doc_id": "000_1958cf11339f40e9", "type": "rank", "province": "Thái Bình", "index": "SIPAS",
         "year": 2022, "rank": 13, "rank_total": 63, "char_start": 916, "char_end": 1010,
         "decision": "correct", "corrected": None, "reviewer": "Lan"}
-    assert {k: wrong[k] for k in ("type", "delta", "base_year", "decision", "corrected")} == {
-        "type": "rank_change", "delta": 27, "base_year": 2021, "decision": "wrong", "corrected": {"delta": 26}}
+    assert {k: wrong[k] for k in ("type", "delta", "base_year", "decision", "corrected", "corrected_fields")} == {
+        "type": "rank_change", "delta": 27, "base_year": 2021, "decision": "wrong", "corrected": 26,
+        "corrected_fields": {"delta": 26}}
+    assert ok["corrected_fields"] is None
     assert wrong["timestamp"].endswith("Z")
     assert list(ok)[:9] == ["doc_id", "type", "province", "index", "year", "rank", "rank_total",
                             "char_start", "char_end"]
