@@ -52,7 +52,7 @@ def candidates(doc: Document, *, alternatives: bool = False) -> list[tuple[Candi
 
 
 def extract_document(doc: Document, *, decide=None) -> list[Fact]:
-    """Facts of one document, deduplicated by scoring key, in text order."""
+    """Facts of one document in text order; a key is stated once per sentence (percentages: once per figure)."""
     from .classify import default_decider
     from .evaluate import fact_key
 
@@ -64,7 +64,9 @@ def extract_document(doc: Document, *, decide=None) -> list[Fact]:
         group = list(group)
         sent = group[0][1]
         for cand, confidence in decide([c for c, _ in group]):
-            key = fact_key({"type": cand.type, **cand.fields})
+            # a statement repeated in another sentence is kept (its own evidence); one sentence states a key once
+            key = (fact_key({"type": cand.type, **cand.fields}), sent.start,
+                   cand.start if cand.type == "percentage" else None)
             if key in seen:
                 continue
             seen.add(key)
