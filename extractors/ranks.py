@@ -35,7 +35,7 @@ _NUM_RANK = regex.compile(
 
 _WORD_RANK = regex.compile(
     r"""(?P<cue>
-          (?:vị\s+trí\s+|ngôi\s+)?(?:dẫn\s+đầu|đứng\s+đầu|quán\s+quân|ngôi\s+đầu(?:\s+bảng)?|á\s+quân)
+          (?:vị\s+trí\s+|ngôi\s+)?(?:dẫn\s+đầu|đứng\s+đầu|quán\s+quân|ngôi\s+đầu(?:\s+bảng)?|á\s+quân)(?!\s+(?:nhóm|tốp|top))
         | vị\s+trí\s+đầu\s+tiên | (?:vị\s+trí\s+|xếp\s+|đứng\s+)?thứ\s+(?:nhất|nhì|hai|ba|tư)(?!\s*(?:,|-|–)|\s+(?:từ|thứ))
         | (?:vị\s+trí|đứng|xếp)\s+thứ\s+(?:năm|sáu|bảy|tám|chín|mười)(?!\s*(?:-|–)|\s+(?:từ|thứ))
         | (?<=điểm,?\s*)cao\s+nhất(?=\s+(?:cả\s+nước|toàn\s+quốc))

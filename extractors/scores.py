@@ -25,8 +25,7 @@ from .numbers import NUMBER, decimals, parse_number
 
 _WITH_UNIT = regex.compile(rf"(?P<n>{NUMBER})(?:\s*/\s*(?P<max>\d{{2,3}}))?\s*(?:điểm|điẻm)\b", regex.I)
 _AFTER_VERB = regex.compile(
-    rf"""(?:(?<=\b(?:đạt|là|với|được|giá\s+trị|tổng\s+hợp|điểm|ứng\s+là)\s)|(?<=\())
-        (?P<n>\d+[.,]\d+)(?:\s*/\s*(?P<max>\d{{2,3}}))?(?!\s*(?:%|phần|tỷ|triệu|nghìn|ngàn|lần|km|ha|USD|đồng|người|\d|/))""",
+    rf"""(?:(?<=\b(?:đạt|là|với|được|giá\s+trị|tổng\s+hợp|điểm|ứng\s+là)\s)(?P<n>\d+[.,]\d+)|(?<=\()(?P<n>\d+,\d+))(?:\s*/\s*(?P<max>\d{{2,3}}))?(?!\s*(?:%|phần|tỷ|triệu|nghìn|ngàn|lần|km|ha|USD|đồng|người|\d|/))""",
     regex.VERBOSE | regex.I)
 _LIST_CONT = regex.compile(r"(?<=\d,\d+(?:\s*[;,]\s*|\s+và\s+))(?P<n>\d+,\d+)(?![\d%])")
 _BARE_COMPONENT = regex.compile(rf"(?<=[\p{{Ll}}]\s)(?P<n>\d+,\d+)(?=\s*\()", regex.I)
