@@ -5,7 +5,7 @@ CORPUS  ?= corpus
 OUT     ?= outputs
 STAMP   := .venv/.installed
 
-.PHONY: setup extract eval test train bench bench-memory review clean
+.PHONY: setup extract eval test train bench bench-memory check-dask review clean
 
 setup: $(STAMP)
 
@@ -30,6 +30,15 @@ review: $(STAMP)
 ## Peak memory and time of `extract` on ~500 MB of JSONL repeated from $(SHARED)/bench/vnnews.jsonl.gz (target < 1 GB).
 bench-memory: $(STAMP)
 	SHARED=$(SHARED) $(PY) scripts/bench_memory.py
+
+## Throughput: full pipeline vs word_tokenize-everything baseline vs regex floor, 1 and 2 processes,
+## on LIMIT (default 2000) articles of $(SHARED)/bench/vnnews.jsonl.gz and the bundled corpus: $(OUT)/bench.json.
+bench: $(STAMP)
+	$(PY) scripts/bench.py --bench $(SHARED)/bench/vnnews.jsonl.gz --corpus $(CORPUS) --out $(OUT)/bench.json $(if $(LIMIT),--limit $(LIMIT))
+
+## --engine dask gives byte-identical outputs to one process (bundled corpus, 2,000 bench articles); SCHEDULER=tcp://HOST:PORT.
+check-dask: $(STAMP)
+	$(PY) scripts/check_dask_identical.py --bench $(SHARED)/bench/vnnews.jsonl.gz --corpus $(CORPUS) --out $(OUT)/dask_check.json $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -44,30 +44,59 @@ import re
 #: The environment variable that turns the prefilter off (any of 1/true/yes/on).
 ENV_DISABLE = "PIPELINE_NO_PREFILTER"
 
-# Words that make an adjacent number a rank, score, share or target.
-_UNIT = r"(?:%|phần\s*trăm|bậc|hạng|thứ|điểm|vị\s*trí|top|nhóm)"
-# Ordinal words: "vị trí thứ hai", "hạng nhất", "thứ năm là Quảng Ninh".
-_ORDINAL = r"(?:nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười|cuối)"
-# Index names, rank words and list cues: any of them alone makes a sentence a candidate.
-_KEYWORDS = r"""
-    \b(?:pci|papi|par|sipas|ict|dti|pgi|ddci)\b
-  | chỉ\s*số | năng\s*lực\s*cạnh\s*tranh | cải\s*cách\s*hành\s*chính | chuyển\s*đổi\s*số
-  | dẫn\s*đầu | quán\s*quân | á\s*quân | ngôi\s*đầu | cuối\s*bảng | bét\s*bảng
-  | đứng\s*(?:đầu|cuối|thứ|vị\s*trí|top) | xếp\s*(?:thứ|hạng|vị\s*trí|cuối|sau|trên)
-  | thứ\s*hạng | (?:tăng|tụt|giảm|lên|xuống)\s*hạng
-  | kế\s*(?:đến|tiếp|sau) | tiếp\s*theo\s*là | theo\s*sau | liền\s*sau
-"""
+#: Words that make an adjacent number a rank, score, share or target.
+UNITS = ("%", "phần trăm", "bậc", "hạng", "thứ", "điểm", "vị trí", "top", "nhóm")
+#: Ordinal words after a unit word: "vị trí thứ hai", "hạng nhất", "thứ năm là Quảng Ninh".
+ORDINALS = ("nhất", "nhì", "hai", "ba", "tư", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười", "cuối")
+#: Index acronyms (whole words at their end: "PCI", not "PCIe").
+ACRONYMS = ("pci", "papi", "par", "sipas", "ict", "dti", "pgi", "ddci")
+#: Index names, rank words and list cues: any of them alone makes a sentence a candidate.
+KEYWORDS = (
+    "chỉ số", "năng lực cạnh tranh", "cải cách hành chính", "chuyển đổi số",
+    "dẫn đầu", "quán quân", "á quân", "ngôi đầu", "cuối bảng", "bét bảng",
+    "đứng đầu", "đứng cuối", "đứng thứ", "đứng vị trí", "đứng top",
+    "xếp thứ", "xếp hạng", "xếp vị trí", "xếp cuối", "xếp sau", "xếp trên",
+    "thứ hạng", "tăng hạng", "tụt hạng", "giảm hạng", "lên hạng", "xuống hạng",
+    "kế đến", "kế tiếp", "kế sau", "tiếp theo là", "theo sau", "liền sau",
+)
+
+
+def _trie(phrases) -> str:
+    """One alternation of ``phrases`` factored by common prefixes (a space matches any spacing).
+
+    Why: ``re`` tries the branches of a flat alternation one by one at every position;
+    a prefix tree rejects a position after one or two characters, which makes the scan
+    about twice as fast.
+    """
+    tree: dict = {}
+    for phrase in phrases:
+        node = tree
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [(r"\s*" if ch == " " else re.escape(ch)) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
+
+
+_UNIT = _trie(UNITS)
 #: The single compiled pattern, matched against the *lower-cased* text: a digit next to a
-#: unit ("tăng 7 bậc", "65,5 điểm", "thứ 13/63", "top 10", "45%"), a unit next to an
-#: ordinal, a move "từ 45 xuống 50", or a keyword. Lower-casing plus stdlib ``re`` without
-#: IGNORECASE is ~3x faster than case-folding inside the regex engine.
+#: unit ("tăng 7 bậc", "65,5 điểm", "45%", "top 10", "thứ 13/63"), a move "từ 45 xuống 50",
+#: a keyword, an index acronym, or a unit word before a number or an ordinal. Every branch
+#: starts with a plain character, so ``re`` can skip ahead to the possible first characters;
+#: lower-casing first and no IGNORECASE is ~3x faster than case-folding in the engine.
 FACT_HINT = re.compile(
     rf"""
-    \d\s*{_UNIT}
-  | {_UNIT}\s*\d
-  | (?:thứ|hạng|vị\s*trí)\s*{_ORDINAL}\b
-  | \d\s*(?:xuống|lên)\s*(?:{_UNIT}\s*)?\d
-  | {_KEYWORDS}
+    \d\s*(?:{_UNIT}|(?:xuống|lên)\s*(?:{_UNIT}\s*)?\d)
+  | {_trie(KEYWORDS)}
+  | {_trie(ACRONYMS)}\b
+  | {_trie(UNITS[1:])}\s*(?:\d|{_trie(ORDINALS)}\b)
     """,
     re.VERBOSE,
 )

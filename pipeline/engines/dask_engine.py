@@ -136,17 +136,21 @@ def _sees_token(path: str, token: str) -> bool:
 
 
 def code_fingerprint() -> str:
-    """sha256 of the pipeline's code and data, to check that workers run the same version."""
+    """sha256 of the code, data and model that decide the output, to check workers run the same."""
     import extractors
     import pipeline
+    from ..classify import MODEL_PATH
 
-    digest = hashlib.sha256()
+    files: list[tuple[str, Path]] = []
     for package in (pipeline, extractors):
         root = Path(package.__file__).parent
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                digest.update(str(path.relative_to(root.parent)).encode())
-                digest.update(path.read_bytes())
+        files += [(str(p.relative_to(root.parent)), p) for p in root.rglob("*")
+                  if p.suffix in {".py", ".json", ".tsv", ".txt"} and "__pycache__" not in p.parts]
+    if Path(MODEL_PATH).is_file():
+        files.append(("model", Path(MODEL_PATH)))
+    digest = hashlib.sha256()
+    for name, path in sorted(files):
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

@@ -20,9 +20,9 @@ from . import WorkItem, apply_settings, process_item, settings, warm_up, work_it
 
 T = TypeVar("T")
 
-#: Documents per task sent to a worker: large enough to amortise pickling, small
-#: enough to balance the tail of the run.
-DEFAULT_CHUNKSIZE = 16
+#: Documents per task sent to a worker: a document costs ~10 ms to extract and ~0.1 ms to
+#: send, so small chunks cost little and keep both workers busy to the end of the run.
+DEFAULT_CHUNKSIZE = 4
 
 _READY: Any = None  # a shared counter, set in each worker by the initializer
 
