@@ -15,6 +15,7 @@ import pytest
 from pipeline import review
 
 try:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 except ImportError:  # a dev extra; in CI its absence is a failure, not a skip
@@ -145,10 +146,13 @@ def test_big_run_list_is_virtualised_and_reaches_the_last_fact(chromium, tmp_pat
     assert chromium.find_element(By.ID, "list-head").text == "2000 of 2000 facts shown"
     assert 5 < len(rows(chromium)) < 60
     chromium.execute_script("const l = document.getElementById('list'); l.scrollTop = l.scrollHeight;")
-    WebDriverWait(chromium, 5).until(lambda d: any(r.get_attribute("data-id") == "1999" for r in rows(d)))
-    last = next(r for r in rows(chromium) if r.get_attribute("data-id") == "1999")
-    assert "bench_0099" in last.text
-    last.find_element(By.CSS_SELECTOR, ".lbl").click()
+    last = '#list .row[data-id="1999"]'
+    WebDriverWait(chromium, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, last))
+    # the rows are rebuilt on each animation frame after a scroll: look the row up when acting on it
+    WebDriverWait(chromium, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: "bench_0099" in d.find_element(By.CSS_SELECTOR, last).text)
+    WebDriverWait(chromium, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, last + " .lbl").click() or True)
     assert chromium.find_element(By.ID, "doc-select").get_attribute("value") == "99"
     assert chromium.find_elements(By.CSS_SELECTOR, "#doc-text mark.ev.active")
     assert [e for e in chromium.get_log("browser") if e["level"] == "SEVERE"] == []
