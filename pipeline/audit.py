@@ -3,7 +3,7 @@
 The notebook stays a thin list of calls into this module so that tests cover
 the logic: loading a run (facts, documents and the texts their offsets refer
 to), filtering the fact table, rendering a document with its evidence spans
-(spaCy displacy, manual ``span`` style), comparing with gold where a gold set
+(spaCy displacy, manual ``ent`` style), comparing with gold where a gold set
 holds the document, and plotting ranks over the years.
 
 Run ``python -m pipeline.audit --execute notebooks/audit.ipynb`` to execute the
@@ -25,7 +25,7 @@ import regex
 
 from .ingest import iter_inputs
 from .normalize import normalize_text
-from .records import FACT_TYPES, TYPE_FIELDS
+from .records import TYPE_FIELDS
 
 #: One colour per fact type, shared by the notebook and the review page.
 TYPE_COLORS: dict[str, str] = {
@@ -547,17 +547,9 @@ def execute_notebook(path: str | Path, *, save: str | Path | None = None,
             "display_name": "audit (current interpreter)", "language": "python"}))
         ksm = KernelSpecManager(kernel_dirs=[kdir])
         km = KernelManager(kernel_name="audit-python", kernel_spec_manager=ksm)
-        if env is not None:
-            old = dict(os.environ)
-            os.environ.update(env)
-        try:
-            client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="audit-python",
-                                    resources={"metadata": {"path": str(path.parent.resolve())}})
-            client.execute()
-        finally:
-            if env is not None:
-                os.environ.clear()
-                os.environ.update(old)
+        client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="audit-python",
+                                resources={"metadata": {"path": str(path.parent.resolve())}})
+        client.execute(env={**os.environ, **(env or {})})  # the kernel's environment
     if save:
         nbformat.write(nb, str(save))
     return nb

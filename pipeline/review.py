@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from .audit import TYPE_COLORS, fact_label, find_root, load_run, load_texts
 from .records import FACT_TYPES, TYPE_FIELDS
