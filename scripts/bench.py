@@ -255,6 +255,31 @@ def bench_corpus(name: str, inputs: list[str], limit: int | None, baseline_limit
     }
 
 
+def _spin(n: int) -> float:
+    t = time.perf_counter()
+    x = 0
+    for i in range(n):
+        x += i * i % 7
+    return time.perf_counter() - t
+
+
+def parallel_capacity(jobs: int, n: int = 3_000_000) -> float:
+    """How many times more pure-Python work ``jobs`` processes get done than one, right now.
+
+    Why: on a shared machine the --jobs speed-up is capped by the cores others leave free;
+    this calibration (a plain loop, no pipeline) says what cap the measurement ran under.
+    """
+    import multiprocessing as mp
+
+    one = _spin(n)
+    with mp.get_context("spawn").Pool(jobs) as pool:
+        pool.map(_spin, [1000] * jobs)  # start the processes before the clock
+        start = time.perf_counter()
+        pool.map(_spin, [n] * jobs, chunksize=1)
+        many = time.perf_counter() - start
+    return jobs * one / many
+
+
 def _git(*args: str) -> str:
     return subprocess.run(["git", *args], capture_output=True, text=True, cwd=ROOT).stdout.strip()
 
@@ -318,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
                   "each figure is the best of the interleaved rounds (docs_per_s_median: the median round); "
                   "the machine may be shared, see load_average",
                   "docs_per_cpu_s: documents per CPU-second of the measuring process and its workers",
+                  "parallel_capacity: a plain CPU loop's speed-up with --jobs processes at the time, "
+                  "the cap on the pipeline's speed-up on a shared machine",
                   "pipeline timings include reading the JSONL and writing facts.jsonl and documents.jsonl; "
                   "the baseline and the floor get their texts in memory",
                   "MB = 10^6 bytes of UTF-8 article text",
@@ -325,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
                   "peak_rss_worker_mb: largest --jobs worker"],
         "corpora": {},
     }
+    report["machine"]["parallel_capacity_before"] = parallel_capacity(args.jobs)
     with tempfile.TemporaryDirectory(prefix="bench-sample-") as tmp:
         bench = Path(args.bench)
         if bench.exists():
@@ -336,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
         report["corpora"]["bundled"] = bench_corpus("bundled", [args.corpus], None, None, args.jobs,
                                                     args.min_seconds, args.rounds)
     report["machine"]["load_average_after"] = os.getloadavg()
+    report["machine"]["parallel_capacity_after"] = parallel_capacity(args.jobs)
     report["wall_seconds"] = time.time() - started
     main_corpus = report["corpora"].get("vnnews") or report["corpora"]["bundled"]
     q = main_corpus["ratios"]
@@ -352,8 +381,11 @@ def main(argv: list[str] | None = None) -> int:
         print(_table(name, r, args.jobs))
         print()
     print(f"pipeline/extract.py: {report['git']['extract_py']}")
-    print(f"load average before {report['machine']['load_average_before']}, "
-          f"after {report['machine']['load_average_after']} on {os.cpu_count()} CPUs")
+    m = report["machine"]
+    print(f"machine: {os.cpu_count()} CPUs, load average before {m['load_average_before'][0]:.1f}, "
+          f"after {m['load_average_after'][0]:.1f}; a plain CPU loop in {args.jobs} processes did "
+          f"{m['parallel_capacity_before']:.2f}x / {m['parallel_capacity_after']:.2f}x the work of one "
+          f"(before / after): the cap on any {args.jobs}-process speed-up at the time")
     print("bars: " + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in report["bars"].items()))
     print(f"written: {out} ({report['wall_seconds']:.0f} s)")
     return 0

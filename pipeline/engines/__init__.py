@@ -71,9 +71,12 @@ def warm_up() -> None:
     global _WARM
     if _WARM:
         return
+    _WARM = True
     from ..segment import split_sentences, words
 
-    process(Document("warm-up", WARM_UP_TEXT, "<warm-up>", {}))
-    for sent in split_sentences(WARM_UP_TEXT):
-        words(sent.text)
-    _WARM = True
+    try:
+        process(Document("warm-up", WARM_UP_TEXT, "<warm-up>", {}))
+        for sent in split_sentences(WARM_UP_TEXT):
+            words(sent.text)
+    except Exception:  # noqa: BLE001 - a broken model then fails each document, as in one process
+        pass

@@ -8,6 +8,7 @@ bounded window of documents in flight keeps memory flat on millions of articles
 from __future__ import annotations
 
 import multiprocessing as mp
+import signal
 import threading
 import time
 from pathlib import Path
@@ -24,11 +25,14 @@ T = TypeVar("T")
 #: send, so small chunks cost little and keep both workers busy to the end of the run.
 DEFAULT_CHUNKSIZE = 4
 
-_READY: Any = None  # a shared counter, set in each worker by the initializer
-
 
 def _init_worker(conf: dict[str, Any], ready: Any) -> None:
-    """Pool initializer: the parent's settings, then models loaded once per process."""
+    """Pool initializer: the parent's settings, then models loaded once per process.
+
+    Ctrl-C is left to the parent, which stops the pool; warm_up never raises, because a
+    failing initializer would make the pool restart the worker forever.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     apply_settings(conf)
     warm_up()
     with ready.get_lock():
