@@ -74,7 +74,7 @@ def _extract(args: argparse.Namespace) -> int:
 
 def _run_dask(args: argparse.Namespace, resume, errors: list[dict]):
     """``--engine dask``: partitions extracted on a Dask cluster, merged into the same two files."""
-    from .engines.dask_engine import PartitionsFailed, run_dask
+    from .engines.dask_engine import PartitionsFailed, SchedulerUnreachable, run_dask
 
     with tqdm(desc="documents", unit="doc", disable=args.quiet or None, file=sys.stderr) as bar:
         try:
@@ -84,6 +84,9 @@ def _run_dask(args: argparse.Namespace, resume, errors: list[dict]):
         except PartitionsFailed as exc:
             print(f"error: {exc}", file=sys.stderr)
             raise SystemExit(EXIT_FAILED) from exc
+        except SchedulerUnreachable as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            raise SystemExit(EXIT_USAGE) from exc
     errors.extend(report.errors[: max(0, _SHOW_ERRORS - len(errors))])
     print(report.summary(), file=sys.stderr)
     return report.counts

@@ -68,6 +68,10 @@ class DaskReport:
                 + f"; {self.documents} documents in, {self.counts['documents']} out")
 
 
+class SchedulerUnreachable(RuntimeError):
+    """``--scheduler`` names no running Dask scheduler."""
+
+
 class PartitionsFailed(RuntimeError):
     """Some partitions failed after all retries: no output was written."""
 
@@ -181,7 +185,10 @@ def _connect(scheduler: str | None, n_workers: int):
     from distributed import Client, LocalCluster
 
     if scheduler:
-        return Client(scheduler), None
+        try:
+            return Client(scheduler, timeout="20s"), None
+        except OSError as exc:
+            raise SchedulerUnreachable(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
     # the scheduler runs in this process: keep its INFO chatter out of the command's output
     logging.getLogger("distributed").setLevel(logging.ERROR)
     cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
@@ -227,10 +234,11 @@ def run_dask(paths: Sequence[str | Path], out_dir: str | Path, *, scheduler: str
     out.mkdir(parents=True, exist_ok=True)
     run_id = uuid.uuid4().hex[:12]
     parts_root = out / f".parts-{run_id}"
-    parts_root.mkdir()
-    client, cluster = _connect(scheduler, n_workers)
     report = DaskReport(scheduler=scheduler or f"LocalCluster({n_workers} workers)")
+    client = cluster = None
     try:
+        parts_root.mkdir()
+        client, cluster = _connect(scheduler, n_workers)
         report.parts_via = parts_via or _check_workers(client, bool(scheduler), parts_root, run_id)
         n_live = max(1, len(client.nthreads()))
         in_flight = 4 * n_live
@@ -281,7 +289,8 @@ def run_dask(paths: Sequence[str | Path], out_dir: str | Path, *, scheduler: str
         _merge(done, report, out, strict)
         return report
     finally:
-        client.close()
+        if client is not None:
+            client.close()
         if cluster is not None:
             cluster.close()
         shutil.rmtree(parts_root, ignore_errors=True)
