@@ -88,10 +88,12 @@ def decision_rows(path: str | Path) -> list[Row]:
     decisions = load_decisions(path)
     labels: dict[str, dict] = {}
     for d in decisions:
-        fact = {k: v for k, v in d.items() if k not in ("decision", "corrected")}
+        fact = {k: v for k, v in d.items() if k not in ("decision", "corrected", "corrected_fields")}
         key = fact_key(fact)
         labels.setdefault(d["doc_id"], {})[key] = int(d["decision"] == "correct")
-        if d["decision"] == "wrong" and d.get("corrected") is not None:
+        if d["decision"] == "wrong" and d.get("corrected_fields"):
+            labels[d["doc_id"]][fact_key({**fact, **d["corrected_fields"]})] = 1  # the reviewer's correction
+        elif d["decision"] == "wrong" and d.get("corrected") is not None and d["type"] != "rank_target":
             field = {"rank": "rank", "score": "score", "percentage": "value"}.get(d["type"], "delta")
             labels[d["doc_id"]][fact_key({**fact, field: d["corrected"]})] = 1
     docs_file = Path(path).with_name("documents.jsonl")
