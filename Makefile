@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 
 ## Run the pipeline on the bundled corpus: writes $(OUT)/facts.jsonl and $(OUT)/documents.jsonl.
 extract: $(STAMP)
-	$(PY) -m pipeline extract $(CORPUS)/seeds/texts --out $(OUT)
+	$(PY) -m pipeline extract $(CORPUS) --out $(OUT)
 
 ## Score against the gold: bundled seeds, and ../shared/corpus/dev when present.
 eval: $(STAMP)
