@@ -238,6 +238,9 @@ def bench_corpus(name: str, inputs: list[str], limit: int | None, baseline_limit
             "floor_vs_pipeline_mb_per_s": floor["mb_per_s"] / one["mb_per_s"],
             f"speedup_{jobs}_processes": many["docs_per_s"] / one["docs_per_s"],
             f"speedup_{jobs}_processes_median": many["docs_per_s_median"] / one["docs_per_s_median"],
+            # round by round (the two runs of a round are back to back, so they share the machine's mood)
+            f"speedup_{jobs}_processes_paired_median": sorted(
+                b / a for a, b in zip(one["docs_per_s_rounds"], many["docs_per_s_rounds"]))[rounds // 2],
             f"cpu_cost_{jobs}_processes_vs_1": many["cpu_seconds"] / one["cpu_seconds"],
             # what the CPU accounting predicts on idle cores: the reader/writer process and the
             # workers run side by side, so the run takes max(main CPU, all CPU / cores)
@@ -302,6 +305,7 @@ def _table(name: str, r: dict[str, Any], jobs: int) -> str:
               f"floor / pipeline: {q['floor_vs_pipeline_mb_per_s']:.1f}x MB/s",
               f"{jobs} processes / 1: {q[f'speedup_{jobs}_processes']:.2f}x best round, "
               f"{q[f'speedup_{jobs}_processes_median']:.2f}x median, "
+              f"{q[f'speedup_{jobs}_processes_paired_median']:.2f}x median of round-by-round ratios, "
               f"{q[f'speedup_{jobs}_processes_cpu_estimate']:.2f}x expected on idle cores from CPU time; CPU cost "
               f"{q[f'cpu_cost_{jobs}_processes_vs_1']:.2f}x (output identical: "
               f"{r[f'identical_output_{jobs}_vs_1']}; worker peak RSS {r['peak_rss_worker_mb']:.0f} MB)",
@@ -317,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=2000, help="articles of the bench corpus (default 2000)")
     ap.add_argument("--baseline-limit", type=int, default=200,
                     help="articles for the slow word_tokenize baseline (default 200)")
-    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the best counts (default 3)")
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds; the best counts (default 5)")
     ap.add_argument("--jobs", type=int, default=2, help="processes for the parallel run (default 2)")
     ap.add_argument("--min-seconds", type=float, default=3.0, help="repeat small corpora up to this time")
     ap.add_argument("--profile", action="store_true",
