@@ -16,6 +16,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterator
 
+import regex
+
 from pipeline.records import Mention
 
 
@@ -45,7 +47,13 @@ def _load():
             phrases = {v for alias in spec[strength] for v in _tone_variants(alias)}
             matcher.add(f"{code}|{strength}", [nlp.make_doc(p) for p in sorted(phrases)])
     matcher.add("NOT|not_index", [nlp.make_doc(p) for p in data["not_index"]])
-    return nlp, matcher
+    # Every match starts with the first token of some alias: a sentence containing none of
+    # them (as a substring, lower-cased) cannot match, so the tokenizer need not run at all.
+    firsts = {nlp.make_doc(v)[0].lower_ for spec in data["indices"].values()
+              for strength in ("strong", "weak", "components") for alias in spec[strength]
+              for v in _tone_variants(alias)}
+    gate = regex.compile("|".join(regex.escape(w) for w in sorted(firsts, key=lambda w: (-len(w), w))))
+    return nlp, matcher, gate
 
 
 def find_indices(text: str, offset: int = 0) -> Iterator[Mention]:
@@ -56,7 +64,9 @@ def find_indices(text: str, offset: int = 0) -> Iterator[Mention]:
     """
     from spacy.util import filter_spans
 
-    nlp, matcher = _load()
+    nlp, matcher, gate = _load()
+    if not gate.search(text.lower()):
+        return
     doc = nlp.make_doc(text)
     spans = [doc[s:e] for _, s, e in matcher(doc)]
     labels = {(doc[s:e].start, doc[s:e].end): nlp.vocab.strings[k] for k, s, e in matcher(doc)}

@@ -37,10 +37,10 @@ def sentence_mentions(sent: Sentence, *, values: bool = True) -> list[Mention]:
         return []
     out: list[Mention] = []
     out += find_provinces(text, off)
-    out += find_subjects(text, off)
     out += find_indices(text, off)
     out += find_years(text, off)
     if values and (_HAS_DIGIT.search(text) or _VALUE_WORD.search(text)):
+        out += find_subjects(text, off)  # subject cues only serve this sentence's values
         out += find_ranks(text, off)
         out += find_changes(text, off)
         out += find_scores(text, off)
