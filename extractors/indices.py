@@ -47,12 +47,16 @@ def _load():
             phrases = {v for alias in spec[strength] for v in _tone_variants(alias)}
             matcher.add(f"{code}|{strength}", [nlp.make_doc(p) for p in sorted(phrases)])
     matcher.add("NOT|not_index", [nlp.make_doc(p) for p in data["not_index"]])
-    # Every match starts with the first token of some alias: a sentence containing none of
-    # them (as a substring, lower-cased) cannot match, so the tokenizer need not run at all.
-    firsts = {nlp.make_doc(v)[0].lower_ for spec in data["indices"].values()
-              for strength in ("strong", "weak", "components") for alias in spec[strength]
-              for v in _tone_variants(alias)}
-    gate = regex.compile("|".join(regex.escape(w) for w in sorted(firsts, key=lambda w: (-len(w), w))))
+    # Every match starts with the first two tokens of some alias: a sentence containing none
+    # of them (lower-cased, as a substring) cannot match, so the tokenizer need not run at all.
+    heads = set()
+    for spec in data["indices"].values():
+        for strength in ("strong", "weak", "components"):
+            for alias in spec[strength]:
+                for v in _tone_variants(alias):
+                    toks = [t.lower_ for t in nlp.make_doc(v)][:2]
+                    heads.add(r"\s*".join(regex.escape(t) for t in toks))
+    gate = regex.compile("|".join(sorted(heads, key=lambda w: (-len(w), w))))
     return nlp, matcher, gate
 
 
