@@ -21,9 +21,10 @@ from . import WorkItem, apply_settings, process_item, settings, warm_up, work_it
 
 T = TypeVar("T")
 
-#: Documents per task sent to a worker: a document costs ~10 ms to extract and ~0.1 ms to
-#: send, so small chunks cost little and keep both workers busy to the end of the run.
-DEFAULT_CHUNKSIZE = 4
+#: Documents per task sent to a worker. Measured on 2,000 news articles with 2 workers: 4
+#: costs the parent 1.1 CPU-s, which it takes from the workers on a 2-core machine; 16
+#: costs 0.7 CPU-s. Past 16 the parent saves little and the run's tail gets longer.
+DEFAULT_CHUNKSIZE = 16
 
 
 def _init_worker(conf: dict[str, Any], ready: Any) -> None:
