@@ -71,6 +71,38 @@ def extract_document(doc: Document, *, decide=None) -> list[Fact]:
                 continue
             seen.add(key)
             rule = f"{cand.rule}|model" if decide.wants_alternatives else cand.rule
-            facts.append(Fact(doc.doc_id, cand.type, dict(cand.fields), sent.text, sent.start, sent.end,
+            start, end = evidence_span(cand, sent)
+            facts.append(Fact(doc.doc_id, cand.type, dict(cand.fields), doc.text[start:end], start, end,
                               confidence, rule))
     return facts
+
+
+_TRIM = " \t\n,;:–-"
+
+
+def evidence_span(cand: Candidate, sent) -> tuple[int, int]:
+    """The clause that states the fact, widened to the index and subject it names in the sentence.
+
+    "Năm 2022, Thái Bình xếp thứ 13/63 ... về chỉ số SIPAS, tăng 27 bậc so với năm 2021; chỉ số
+    PAR INDEX xếp thứ 43/63 ..." gives each index's facts their own clause, not the whole sentence.
+    """
+    from .assemble import _clause_bounds
+
+    lo, hi = _clause_bounds(sent.text, cand.start, sent.start)
+    hi = max(hi, cand.end)
+    a = cand.assembler
+    if a is not None:
+        near = lambda ms: min(ms, key=lambda m: abs(m.start - cand.start)) if ms else None
+        idx = near([m for m in a.indices if m.attrs["index"] == cand.fields.get("index")])
+        prov = near([m for m in a.provinces if m.attrs["name"] == cand.fields.get("province")])
+        for m in (idx, prov):
+            if m is not None and abs(m.start - cand.start) <= 200:
+                lo, hi = min(lo, m.start), max(hi, m.end)
+    text = sent.text
+    while lo < hi and text[lo - sent.start] in _TRIM:
+        lo += 1
+    while hi > lo and text[hi - 1 - sent.start] in _TRIM + ".":
+        hi -= 1
+    if hi - lo < 8:  # nothing sensible left: the whole sentence
+        return sent.start, sent.end
+    return lo, hi
