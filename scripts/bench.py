@@ -146,6 +146,9 @@ def measure(kind: str, inputs: list[str], limit: int | None, jobs: int, min_seco
             seconds, cpu_seconds, runs = _repeat(run, min_seconds)
             res["facts"] = sum(v for k, v in counts.items() if k.startswith("type:"))
             res["output_sha256"] = {n: _sha(Path(tmp) / n) for n in ("facts.jsonl", "documents.jsonl")}
+            from pipeline.engines.dask_engine import code_fingerprint
+
+            res["code"] = code_fingerprint()  # others may edit the tree while the bench runs
             assert counts["documents"] == len(texts) + counts.get("status:error", 0), counts
     elif kind == "profile":
         return {"kind": kind, "top": _profile(inputs)}
@@ -247,8 +250,11 @@ def bench_corpus(name: str, inputs: list[str], limit: int | None, baseline_limit
             f"speedup_{jobs}_processes_cpu_estimate": one["cpu_seconds"] / max(
                 many["cpu_seconds_main"], many["cpu_seconds"] / min(jobs, os.cpu_count() or jobs)),
         },
-        f"identical_output_{jobs}_vs_1": all(r["output_sha256"] == one["output_sha256"]
-                                              for r in runs["pipeline_1"] + runs[f"pipeline_{jobs}"]),
+        # compared between runs of the same code only: the tree may change while the bench runs
+        f"identical_output_{jobs}_vs_1": all(
+            a["output_sha256"] == b["output_sha256"]
+            for a in runs["pipeline_1"] for b in runs[f"pipeline_{jobs}"] if a["code"] == b["code"]),
+        "code_changed_during_bench": len({r["code"] for r in runs["pipeline_1"] + runs[f"pipeline_{jobs}"]}) > 1,
         "peak_rss_mb": max(r["peak_rss_mb"] for r in (floor, base, one, many)),
         "peak_rss_worker_mb": many["peak_rss_worker_mb"],
         "baseline_sample": (f"first {base['docs']} of the {one['docs']} documents, compared per document "
@@ -308,7 +314,8 @@ def _table(name: str, r: dict[str, Any], jobs: int) -> str:
               f"{q[f'speedup_{jobs}_processes_paired_median']:.2f}x median of round-by-round ratios, "
               f"{q[f'speedup_{jobs}_processes_cpu_estimate']:.2f}x expected on idle cores from CPU time; CPU cost "
               f"{q[f'cpu_cost_{jobs}_processes_vs_1']:.2f}x (output identical: "
-              f"{r[f'identical_output_{jobs}_vs_1']}; worker peak RSS {r['peak_rss_worker_mb']:.0f} MB)",
+              f"{r[f'identical_output_{jobs}_vs_1']}; worker peak RSS {r['peak_rss_worker_mb']:.0f} MB)"
+              + ("  [the pipeline's code changed while the bench ran]" if r["code_changed_during_bench"] else ""),
               f"prefilter keeps {r['prefilter_sentence_pass_rate']:.1%} of sentences"]
     return "\n".join(lines)
 
