@@ -130,8 +130,11 @@ def measure(kind: str, inputs: list[str], limit: int | None, jobs: int, min_seco
         res.update(stats)
     elif kind == "pipeline":
         from pipeline.engines import work_items
+        from pipeline.engines.dask_engine import code_fingerprint
         from pipeline.engines.local import LocalEngine
         from pipeline.run import write_results
+
+        res["code"] = code_fingerprint()  # the code just imported: others may edit the tree meanwhile
 
         texts = _texts(inputs, limit)  # for the byte count only
         with tempfile.TemporaryDirectory(prefix="bench-") as tmp, LocalEngine(jobs=jobs) as engine:
@@ -146,9 +149,6 @@ def measure(kind: str, inputs: list[str], limit: int | None, jobs: int, min_seco
             seconds, cpu_seconds, runs = _repeat(run, min_seconds)
             res["facts"] = sum(v for k, v in counts.items() if k.startswith("type:"))
             res["output_sha256"] = {n: _sha(Path(tmp) / n) for n in ("facts.jsonl", "documents.jsonl")}
-            from pipeline.engines.dask_engine import code_fingerprint
-
-            res["code"] = code_fingerprint()  # others may edit the tree while the bench runs
             assert counts["documents"] == len(texts) + counts.get("status:error", 0), counts
     elif kind == "profile":
         return {"kind": kind, "top": _profile(inputs)}
