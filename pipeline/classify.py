@@ -26,7 +26,7 @@ from typing import Any, Iterable
 
 from .assemble import Candidate
 
-MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "candidate_model.json"
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "candidate_model.json"
 #: Default probability a pairing needs to become a fact (``--threshold``, ``PIPELINE_THRESHOLD``).
 DEFAULT_THRESHOLD = 0.5
 

@@ -181,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--threshold", type=float, default=None, metavar="P",
                     help="probability a pairing needs to become a fact (default 0.5; higher = fewer, surer facts)")
     ex.add_argument("--model", default=None, metavar="FILE",
-                    help="candidate model to use (default: models/candidate_model.json)")
+                    help="candidate model to use (default: pipeline/models/candidate_model.json)")
     ex.set_defaults(func=_extract)
     tr = sub.add_parser("train", help="train the candidate classifier from gold (and review decisions)",
                         description="Build every candidate pairing of the gold folders' documents, label it by the "
@@ -189,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     "with the training data's hash and the package versions).")
     tr.add_argument("--gold", nargs="+", required=True, metavar="FOLDER", help="gold folders")
     tr.add_argument("--decisions", metavar="FILE", help="review decisions (JSONL from the review page) as extra labels")
-    tr.add_argument("--out", default=None, metavar="FILE", help="model file (default: models/candidate_model.json)")
+    tr.add_argument("--out", default=None, metavar="FILE", help="model file (default: pipeline/models/candidate_model.json)")
     tr.set_defaults(func=_train)
     ev = sub.add_parser("eval", help="score extraction against gold folders (SCHEMA.md scoring)",
                         description="Run the pipeline over each gold folder (texts/, docs.jsonl, gold.jsonl) and "

@@ -37,15 +37,18 @@ def edition_year(text: str) -> int | None:
 
 def candidates(doc: Document, *, alternatives: bool = False) -> list[tuple[Candidate, object]]:
     """All candidate facts of ``doc`` with the sentence each comes from, in text order."""
+    if not might_hold_facts(doc.text):
+        return []
     post = is_post_merger(doc)
     ctx = DocContext(main_province=main_province_record(doc), era_total=34 if post else 63, post_merger=post)
     ctx.edition_year = edition_year(doc.text)
     out = []
-    if not might_hold_facts(doc.text):
-        return []
-    for sent in split_sentences(doc.text):
+    sentences = split_sentences(doc.text)
+    passing = [might_hold_fact(s.text) for s in sentences]
+    last = max((i for i, ok in enumerate(passing) if ok), default=-1)
+    for sent, ok in zip(sentences[:last + 1], passing):  # nothing after the last passing sentence can hold a fact
         # sentences the prefilter rejects still tell the next ones their subject, index and year
-        mentions = sentence_mentions(sent, values=might_hold_fact(sent.text))
+        mentions = sentence_mentions(sent, values=ok)
         for cand in assemble_sentence(sent, mentions, ctx, alternatives=alternatives):
             out.append((cand, sent))
     return out

@@ -6,7 +6,7 @@ and, optionally, review decisions (``--decisions``, from ``make review``),
 builds every candidate pairing with its features, labels it by whether its
 scoring key is in the gold, fits a logistic regression (fixed solver, no
 randomness: the same data gives the same file) and writes
-``models/candidate_model.json`` stamped with the hash of its training data
+``pipeline/models/candidate_model.json`` (shipped as package data) stamped with the hash of its training data
 and the package versions.
 
 :func:`ablation` runs document-grouped cross-validation (no document in both
