@@ -79,10 +79,11 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
 
 def load_gold(folder: str | Path) -> tuple[list[dict], list[dict]]:
     """(documents, gold facts) of a gold folder: texts/, docs.jsonl, gold.jsonl."""
+    import jsonlines
+
     folder = Path(folder)
-    docs = [json.loads(l) for l in (folder / "docs.jsonl").read_text("utf-8").splitlines() if l.strip()]
-    gold = [json.loads(l) for l in (folder / "gold.jsonl").read_text("utf-8").splitlines() if l.strip()]
-    return docs, gold
+    with jsonlines.open(folder / "docs.jsonl") as docs_r, jsonlines.open(folder / "gold.jsonl") as gold_r:
+        return list(docs_r.iter(skip_empty=True)), list(gold_r.iter(skip_empty=True))
 
 
 def gold_documents(folder: str | Path):
@@ -98,11 +99,18 @@ def gold_documents(folder: str | Path):
                        {k: d.get(k) for k in ("url", "title", "date")})
 
 
+def result_table(result: dict[str, Any]):
+    """Per-type and micro figures as a pandas DataFrame (rows: types, then ``micro``)."""
+    import pandas as pd
+
+    rows = {**result["per_type"], "micro": result["micro"]}
+    df = pd.DataFrame.from_dict(rows, orient="index")[["precision", "recall", "f1", "tp", "fp", "fn"]]
+    df.index.name = "type"
+    return df.rename(columns={"precision": "P", "recall": "R", "f1": "F1"})
+
+
 def format_table(result: dict[str, Any], title: str) -> str:
-    lines = [title, f"{'type':<14}{'P':>8}{'R':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}"]
-    for t, r in [*result["per_type"].items(), ("micro", result["micro"])]:
-        lines.append(f"{t:<14}{r['precision']:>8.3f}{r['recall']:>8.3f}{r['f1']:>8.3f}{r['tp']:>6}{r['fp']:>6}{r['fn']:>6}")
-    return "\n".join(lines)
+    return f"{title}\n{result_table(result).to_string(float_format=lambda x: f'{x:.3f}')}"
 
 
 def evaluate_folder(folder: str | Path, decide=None) -> tuple[dict[str, Any], list[dict]]:
