@@ -86,6 +86,20 @@ def _nearest(mentions: list[Mention], v: Mention, test) -> Mention | None:
     return min(cands, key=lambda m: abs(m.start - v.start)) if cands else None
 
 
+def _slot(f: dict[str, float], prefix: str, a: SentenceAssembler, v: Mention, mentions: list[Mention], test,
+          pos: bool) -> Mention | None:
+    """Where the slot's filler stands: carried from earlier sentences, or a mention before/after the value."""
+    m = _nearest(mentions, v, test)
+    if m is None:
+        f[f"{prefix}=carried"] = 1.0
+        return None
+    before = m.end <= v.start
+    f[f"{prefix}=mention_{'before' if before else 'after'}"] = 1.0
+    lo, hi = (m.end, v.start) if before else (v.end, m.start)
+    f.update(_gap_features(prefix, a, lo, hi, pos))
+    return m
+
+
 def candidate_features(a: SentenceAssembler, c: Candidate, rule: Candidate | None, *, pos: bool = True) -> dict[str, float]:
     """The feature dict of candidate ``c``; ``rule`` is its group's rule pairing."""
     v = c.value or Mention(c.type, c.start, c.end, "")
@@ -110,31 +124,19 @@ def candidate_features(a: SentenceAssembler, c: Candidate, rule: Candidate | Non
             if any(s.attrs["role"] == "average" for s in a.subjects):
                 f["subj=vietnam&average_cue"] = 1.0
         else:
-            m = _nearest(a.provinces, v, lambda m: m.attrs["name"] == name)
+            m = _slot(f, "subj", a, v, a.provinces, lambda m: m.attrs["name"] == name, pos)
             if m is None:
-                f["subj=carried"] = 1.0
                 if a.ctx.main_province and a.ctx.main_province.get("name") == name:
                     f["subj=carried_main"] = 1.0
-            else:
-                before = m.end <= v.start
-                f[f"subj=mention_{'before' if before else 'after'}"] = 1.0
-                lo, hi = (m.end, v.start) if before else (v.end, m.start)
-                f.update(_gap_features("subj", a, lo, hi, pos))
-                if m is _nearest(a.provinces, v, lambda x: (x.end <= v.start) == before):
-                    f["subj:nearest_same_side"] = 1.0
+            elif m is _nearest(a.provinces, v, lambda x: (x.end <= v.start) == (m.end <= v.start)):
+                f["subj:nearest_same_side"] = 1.0
     # index slot
     code = c.fields.get("index")
     if code:
-        m = _nearest(a.indices, v, lambda m: m.attrs["index"] == code)
-        if m is None:
-            f["idx=carried"] = 1.0
-        else:
-            before = m.end <= v.start
-            f[f"idx=mention_{'before' if before else 'after'}"] = 1.0
+        m = _slot(f, "idx", a, v, a.indices, lambda m: m.attrs["index"] == code, pos)
+        if m is not None:
             f[f"idx:strength={m.attrs['strength']}"] = 1.0
-            lo, hi = (m.end, v.start) if before else (v.end, m.start)
-            f.update(_gap_features("idx", a, lo, hi, pos))
-            if not before and regex.search(r"(?:về|ở)\s+(?:\S+\s+){0,3}$", a.s.text[max(0, m.start - cs_lo - 25):m.start - cs_lo], regex.I):
+            if m.start >= v.end and regex.search(r"(?:về|ở)\s+(?:\S+\s+){0,3}$", a.s.text[max(0, m.start - cs_lo - 25):m.start - cs_lo], regex.I):
                 f["idx:ve_before_index"] = 1.0
     # year slot
     if "year" in c.fields:
@@ -142,14 +144,8 @@ def candidate_features(a: SentenceAssembler, c: Candidate, rule: Candidate | Non
         if y is None:
             f["year=none"] = 1.0
         else:
-            m = _nearest(a.years, v, lambda m: m.attrs["year"] == y)
-            if m is None:
-                f["year=carried"] = 1.0
-            else:
-                before = m.end <= v.start
-                f[f"year=mention_{'before' if before else 'after'}"] = 1.0
-                lo, hi = (m.end, v.start) if before else (v.end, m.start)
-                f.update(_gap_features("year", a, lo, hi, False))
+            m = _slot(f, "year", a, v, a.years, lambda m: m.attrs["year"] == y, False)
+            if m is not None:
                 if regex.match(r"\s*(?:\)\s*)?(?:là|đạt|được)\s+\d", a.s.text[m.end - cs_lo:m.end - cs_lo + 12]):
                     f["year:owned_by_other_value"] = 1.0
                 if any(a.index_year(i) == y for i in a.indices):
