@@ -26,6 +26,7 @@ _QUALIFIERS = (
 )
 _QUAL_RX = [(q, regex.compile(rf"(?:^|[\s(])(?:{rx})(?:\s+(?:mức|đạt|là|được))?\s+$", regex.I)) for q, rx in _QUALIFIERS]
 _NOT_MORE = regex.compile(r"(?:cao\s+hơn|tăng\s+hơn|lớn\s+hơn)\s+$", regex.I)
+_TRAILING_VERB = regex.compile(r"\s*(?:(?:đạt|là|được|chiếm)\s*)?(?:(?:khoảng|gần|hơn|trên|dưới)\s*)?$", regex.I)
 _TRO_LEN = regex.compile(r"^[^.;%]{0,40}?trở\s+lên", regex.I)
 
 
@@ -52,9 +53,30 @@ def find_percentages(text: str, offset: int = 0) -> Iterator[Mention]:
 
 
 def _metric(text: str, start: int, end: int) -> str:
-    """The phrase naming what was measured: the words after the figure, else the words before it."""
-    after = regex.match(r"\s*([^\d,.;:()%]{6,80}?)(?=\s*(?:[,.;:()]|đạt|là|so\s+với|$))", text[end:])
-    if after and len(after.group(1).split()) >= 2:
-        return after.group(1).strip()
-    before = regex.search(r"([^\d,.;:()%]{4,80}?)\s*(?:đạt|là|được|chiếm)?(?:\s+(?:khoảng|gần|hơn|trên|dưới))?\s*$", text[max(0, start - 90):start])
-    return before.group(1).strip() if before else ""
+    """The phrase naming what was measured: the words after the figure ("96,55% người dân hài
+    lòng với dịch vụ công"), else the words before it ("tỷ lệ số hóa hồ sơ đạt trên 76%")."""
+    after = text[end:end + 120]
+    cut = min([i for i in (after.find(c) for c in ",.;:()…\n") if i >= 0] + [len(after)])
+    after = _STOP_AFTER.split(after[:cut], maxsplit=1)[0].strip()
+    if len(after.split()) >= 2 and not _NOT_METRIC.match(after):
+        return _clip(after)
+    window = text[max(0, start - 100):start]
+    before = ""
+    for _ in range(2):  # "... hoàn thành 296 nhiệm vụ, đạt 35,03%": step back over a bare verb
+        cut = max(window.rfind(c) for c in ",.;:()%…\n")
+        before = _LEAD.sub("", _TRAILING_VERB.sub("", window[cut + 1:])).strip()
+        if len(before.split()) >= 2 or cut < 0:
+            break
+        window = window[:cut]
+    return _clip(before[-80:].lstrip()) if len(before.split()) >= 2 else (_clip(after) if after else "")
+
+
+def _clip(phrase: str, limit: int = 80) -> str:
+    if len(phrase) <= limit:
+        return phrase
+    return phrase[:limit].rsplit(" ", 1)[0]
+
+
+_STOP_AFTER = regex.compile(r"\s(?:so\s+với|đạt|là|trở\s+lên|trở\s+xuống|vào\s+năm|năm\s+\d{4})\b", regex.I)
+_NOT_METRIC = regex.compile(r"(?:so\s+với|trở\s+lên|theo\s+đúng|kế\s+hoạch|trong\s+(?:quý|năm)|năm\s+\d)", regex.I)
+_LEAD = regex.compile(r"^\s*(?:có\s+đến|có|với|và|trong\s+đó|đến\s+nay)\s+", regex.I)
