@@ -29,6 +29,8 @@ _MEMBERSHIP_AFTER = regex.compile(r"^[^.;]{0,30}?\b(?:trong\s+nh+óm|nằm\s+tro
 _TARGET_EXTRA = regex.compile(r"tối\s+thiểu|sẽ\s+(?:đạt|phấn)|mục\s+tiêu", regex.I)
 _NOT_TARGET = regex.compile(r"so\s+với\s+(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)|(?:vượt|hoàn\s+thành|đạt\s+và\s+vượt)\s+(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)", regex.I)
 _PCT_INDICES = {"SIPAS", "PAR_INDEX"}
+_EDITION_GAP = regex.compile(r"[\s()–-]*(?:\([^()]{0,10}\)\s*)?(?:cấp\s+tỉnh\s*)?(?:năm\s*)?", regex.I)
+_LEAD_YEAR = regex.compile(r"\s*(?:date\s+[\d-]+\s+)?(?:Trong\s+|Tính\s+đến\s+)?[Nn]ăm\s+(\d{4})\s*,")
 _VALUE_KINDS = ("rank", "rank_change", "score", "score_change", "percentage", "rank_target")
 
 
@@ -216,7 +218,7 @@ class SentenceAssembler:
             return None
         for y in self.years:
             gap = self.s.text[idx.end - self.s.start:y.start - self.s.start]
-            if 0 <= y.start - idx.end <= 22 and regex.fullmatch(r"[\s()–-]*(?:\([^()]{0,10}\)\s*)?(?:cấp\s+tỉnh\s*)?(?:năm\s*)?", gap, regex.I):
+            if 0 <= y.start - idx.end <= 22 and _EDITION_GAP.fullmatch(gap):
                 return y.attrs["year"]
         return None
 
@@ -314,7 +316,7 @@ def assemble_sentence(sent: Sentence, mentions: list[Mention], ctx: DocContext, 
     if a.index_pool and any(m.attrs["strength"] == "strong" for m in a.index_pool):
         ctx.index = [m for m in a.index_pool if m.attrs["strength"] == "strong"][-1].attrs["index"]
     anchored = [y for y in (a.index_year(m) for m in a.indices) if y is not None]
-    lead = regex.match(r"\s*(?:date\s+[\d-]+\s+)?(?:Trong\s+|Tính\s+đến\s+)?[Nn]ăm\s+(\d{4})\s*,", sent.text)
+    lead = _LEAD_YEAR.match(sent.text)
     if anchored:
         ctx.year = anchored[-1]
         ctx.edition_year = ctx.edition_year or anchored[0]
