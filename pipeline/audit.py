@@ -375,6 +375,48 @@ def render_document(text: str, facts: Iterable[Mapping[str, Any]], *, title: str
                            options={"colors": colors})
 
 
+MENTION_COLORS = {"province": "#c7e9c0", "index": "#fdd0a2", "year": "#dadaeb", "subject": "#e0e0e0",
+                  "rank": "#7aecec", "rank_change": "#bfe1a0", "score": "#feca74", "score_change": "#ffae9c",
+                  "percentage": "#c5b3f8", "rank_target": "#f5a3d0"}
+
+
+def mention_label(m) -> str:
+    """A mention's kind and parsed value: "rank 13/63", "index PAR_INDEX", "province Thái Bình"."""
+    a = m.attrs
+    value = {"province": a.get("name"), "index": a.get("component") or a.get("index"), "year": a.get("year"),
+             "subject": a.get("role"), "rank": f"{a.get('rank')}/{a['total']}" if a.get("total") else a.get("rank"),
+             "rank_change": a.get("delta"), "score_change": a.get("delta"), "score": a.get("score"),
+             "percentage": a.get("value"),
+             "rank_target": f"{a.get('rank_min')}-{a.get('rank_max')}"}.get(m.kind)
+    return f"{m.kind} {value}" if value is not None else m.kind
+
+
+def document_mentions(text: str) -> list:
+    """Every mention the extractors find in ``text`` (already normalised), sentence by sentence."""
+    from .mentions import sentence_mentions
+    from .segment import split_sentences
+
+    return [m for sent in split_sentences(text) for m in sentence_mentions(sent)]
+
+
+def render_mentions(text: str, *, title: str | None = None) -> str:
+    """HTML of ``text`` with the extractors' mentions highlighted, one colour per kind.
+
+    What the rules saw before assembling facts: provinces, index names, years and every
+    value mention, so a reviewer can tell a missed fact (no mention) from a wrong pairing.
+    """
+    from spacy import displacy
+
+    ents, last_end = [], -1
+    for m in sorted(document_mentions(text), key=lambda m: (m.start, -m.end)):
+        if m.start >= last_end:  # displacy cannot nest: keep the first, longest mention
+            ents.append({"start": m.start, "end": m.end, "label": html.escape(mention_label(m))})
+            last_end = m.end
+    colors = {e["label"].upper(): MENTION_COLORS.get(e["label"].split(" ")[0], "#ddd") for e in ents}
+    parsed = {"text": text, "ents": ents, "title": html.escape(title) if title else None}
+    return displacy.render(parsed, style="ent", manual=True, jupyter=False, options={"colors": colors})
+
+
 def legend_html() -> str:
     """A one-line colour key of the fact types."""
     chips = "".join(f'<span style="background:{c};padding:2px 6px;margin-right:6px;'

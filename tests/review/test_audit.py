@@ -172,3 +172,11 @@ def test_plot_ranks_without_ranks_is_a_note_not_an_error():
 def test_missing_files_read_as_empty(tmp_path, missing):
     (tmp_path / ({"facts.jsonl", "documents.jsonl"} - {missing}).pop()).write_text("")
     assert audit.load_run(tmp_path) == ([], [])
+
+
+def test_mentions_of_a_seed_article_are_highlighted():
+    text = normalize_text((SEEDS / "texts/000_1958cf11339f40e9.txt").read_text("utf-8"))
+    kinds = {m.kind for m in audit.document_mentions(text)}
+    assert {"province", "index", "year", "rank", "rank_change", "percentage"} <= kinds
+    html = audit.render_mentions(text)
+    assert "rank 13/63" in html and "index SIPAS" in html and "province Thái Bình" in html
