@@ -95,8 +95,6 @@ def find_ranks(text: str, offset: int = 0) -> Iterator[Mention]:
                 continue
             if m.group("cue")[0] == "T" and _WEEKDAY.match(text[m.end():]):
                 continue
-        if cue == "hạng" and regex.search(r"(?:tụt|tăng|thăng|giảm|rớt|lên|xuống)\s+$", left[-12:], regex.I):
-            pass
         rank = int(m.group("rank"))
         total = int(m.group("total")) if m.group("total") else None
         after = text[m.end():m.end() + 40]

@@ -30,6 +30,7 @@ _TARGET_EXTRA = regex.compile(r"tối\s+thiểu|sẽ\s+(?:đạt|phấn)|mục\s
 _NOT_TARGET = regex.compile(r"so\s+với\s+(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)|(?:vượt|hoàn\s+thành|đạt\s+và\s+vượt)\s+(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)", regex.I)
 _PCT_INDICES = {"SIPAS", "PAR_INDEX"}
 _EDITION_GAP = regex.compile(r"[\s()–-]*(?:\([^()]{0,10}\)\s*)?(?:cấp\s+tỉnh\s*)?(?:năm\s*)?", regex.I)
+_TARGET_YEAR = regex.compile(r"(?:đến|tới|vào)\s+năm\s+(\d{4})|giai\s+đoạn\s+\d{4}\s*[-–]\s*(\d{4})|[Nn]ăm\s+(\d{4})")
 _LEAD_YEAR = regex.compile(r"\s*(?:date\s+[\d-]+\s+)?(?:Trong\s+|Tính\s+đến\s+)?[Nn]ăm\s+(\d{4})\s*,")
 _VALUE_KINDS = ("rank", "rank_change", "score", "score_change", "percentage", "rank_target")
 
@@ -396,8 +397,8 @@ def _candidates_for(a: SentenceAssembler, v: Mention) -> list[Candidate]:
         return [Candidate("score_change", {**base, "year": year, "delta": round(v.attrs["delta"], 4), "base_year": by,
                                            "modality": modality}, v.start, v.end, v.rule, feats)]
     if v.kind == "rank_target":
-        if modality != "target" or _MEMBERSHIP_AFTER.match("") is None and False:
-            return []
+        if modality != "target":
+            return []  # "lọt top 10" as a result is no fact (ANNOTATION.md)
         ty = _target_year(a, v)
         indices = a.coordinated(idx) if idx is not None else [None]
         return [Candidate("rank_target", {**base, "index": im.attrs["index"] if im is not None else index,
@@ -409,12 +410,8 @@ def _candidates_for(a: SentenceAssembler, v: Mention) -> list[Candidate]:
 
 def _target_year(a: SentenceAssembler, v: Mention) -> int | None:
     text = a.s.text
-    m = None
-    for m in regex.finditer(r"(?:đến|tới|vào)\s+năm\s+(\d{4})|giai\s+đoạn\s+\d{4}\s*[-–]\s*(\d{4})|[Nn]ăm\s+(\d{4})", text[:v.start - a.s.start]):
-        pass
-    if m:
-        return int(next(g for g in m.groups() if g))
-    return None
+    found = list(_TARGET_YEAR.finditer(text[:v.start - a.s.start]))  # the last year named before the goal
+    return int(next(g for g in found[-1].groups() if g)) if found else None
 
 
 def _percent_as_score(a: SentenceAssembler, v: Mention, subj, how, modality) -> list[Candidate]:
