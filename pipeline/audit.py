@@ -16,12 +16,10 @@ import html
 import json
 import os
 import sys
-import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-import regex
 
 from .ingest import iter_inputs
 from .normalize import normalize_text
@@ -37,73 +35,18 @@ TYPE_COLORS: dict[str, str] = {
     "rank_target": "#f9a8d4",
 }
 
-#: The fields of each type that make its scoring key (SCHEMA.md "Scoring").
-KEY_FIELDS: dict[str, tuple[str, ...]] = {
-    "rank": ("province", "index", "year", "rank"),
-    "rank_change": ("province", "index", "year", "delta"),
-    "score": ("province", "index", "year", "score"),
-    "score_change": ("province", "index", "year", "delta"),
-    "percentage": ("value", "modality"),
-    "rank_target": ("province", "index", "rank_min", "rank_max"),
-}
-_ROUNDED = {("score", "score"), ("score_change", "delta"), ("percentage", "value")}
-
-_TYPE_WORDS = regex.compile(r"^(?:tỉnh|thành phố|tp\.?)\s*")
-_ALIASES = {
-    "tp.hcm": "hồ chí minh", "tphcm": "hồ chí minh", "hcm": "hồ chí minh",
-    "tp hcm": "hồ chí minh", "sài gòn": "hồ chí minh",
-    "tt-huế": "thừa thiên huế", "tt huế": "thừa thiên huế",
-    "br-vt": "bà rịa - vũng tàu", "brvt": "bà rịa - vũng tàu",
-}
-
-
 def canonical_province(name: str | None) -> str | None:
-    """Province name as SCHEMA.md compares it: NFC, lower case, no type word, aliases mapped."""
-    if name is None:
-        return None
-    s = unicodedata.normalize("NFC", str(name)).strip().lower()
-    if s in _ALIASES:
-        return _ALIASES[s]
-    s = _TYPE_WORDS.sub("", s).strip()
-    s = regex.sub(r"\s*-\s*", " - ", regex.sub(r"\s+", " ", s))
-    return _ALIASES.get(s, s)
+    """Province name as SCHEMA.md compares it (the scorer's own key: aliases, tone marks, type words)."""
+    from extractors.provinces import canonical_key
 
-
-def _local_fact_key(fact: Mapping[str, Any]) -> tuple:
-    """Scoring key of SCHEMA.md, used until ``pipeline.evaluate.fact_key`` exists."""
-    ftype = fact["type"]
-    parts: list[Any] = [fact["doc_id"], ftype]
-    for name in KEY_FIELDS[ftype]:
-        value = fact.get(name)
-        if name == "province":
-            value = canonical_province(value)
-        elif name == "modality":
-            value = value or "actual"
-        elif (ftype, name) in _ROUNDED and value is not None:
-            value = round(float(value), 2)
-        parts.append(value)
-    return tuple(parts)
-
-
-try:  # the shared scorer, when it has landed, defines what "the same fact" means
-    from .evaluate import fact_key as _shared_fact_key  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - depends on another issue's progress
-    _shared_fact_key = None
+    return canonical_key(name) if name is not None else None
 
 
 def fact_key(fact: Mapping[str, Any]) -> tuple:
-    """The per-document scoring key of a fact (doc_id first, so keys never collide across documents).
+    """The scoring key of a fact (:func:`pipeline.evaluate.fact_key`), doc_id first so documents never collide."""
+    from .evaluate import fact_key as scoring_key
 
-    The shared scorer's key when it can be used, so the notebook agrees with `make eval`;
-    the local SCHEMA.md key when the scorer or its province table is not importable.
-    """
-    global _shared_fact_key
-    if _shared_fact_key is not None:
-        try:
-            return (fact["doc_id"], _shared_fact_key(fact))
-        except ImportError:
-            _shared_fact_key = None
-    return _local_fact_key(fact)
+    return (fact["doc_id"], scoring_key(fact))
 
 
 # --------------------------------------------------------------------------- loading

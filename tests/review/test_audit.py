@@ -41,17 +41,7 @@ def test_load_texts_follows_jsonl_line_sources_and_normalises(tmp_path):
     assert audit.load_texts([{"doc_id": "a", "source": f"{gz}:1"}]) == {"a": "Hà Nội dẫn đầu PCI"}
 
 
-@pytest.fixture(params=["shared", "local"])
-def key_impl(request, monkeypatch):
-    """Both keys: pipeline.evaluate's (when importable) and the local fallback."""
-    if request.param == "local":
-        monkeypatch.setattr(audit, "_shared_fact_key", None)
-    elif audit._shared_fact_key is None:
-        pytest.skip("pipeline.evaluate.fact_key not importable here")
-    return request.param
-
-
-def test_fact_key_follows_schema_scoring(key_impl):
+def test_fact_key_follows_schema_scoring():
     base = {"doc_id": "d", "type": "rank", "province": "Hồ Chí Minh", "index": "PCI", "year": 2023,
             "rank": 27, "rank_total": 63}
     assert audit.fact_key(base) == audit.fact_key({**base, "province": "TP.HCM", "rank_total": None})
