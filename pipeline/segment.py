@@ -1,4 +1,7 @@
-"""Segment: split a document into sentences with offsets (underthesea), and words on demand.
+"""Segment: split a document into sentences with exact offsets (underthesea).
+
+Word segmentation happens later and only where it helps: the classifier's
+features POS-tag (and so word-segment) the few sentences that can hold a fact.
 
 Lines are split first: a line break ends a sentence unless the next line
 starts in lower case or with a digit (hard-wrapped paragraphs in scraped
@@ -8,7 +11,6 @@ pieces are located back in the text, so offsets are exact.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import regex
 from underthesea import sent_tokenize
@@ -61,11 +63,3 @@ def _split_block(text: str, start: int, end: int, out: list[Sentence]) -> None:
     if rest:
         idx = block.find(rest, cursor)
         out.append(Sentence(start + idx, start + idx + len(rest), rest))
-
-
-@lru_cache(maxsize=4096)
-def words(sentence: str) -> tuple[str, ...]:
-    """underthesea word segmentation of one sentence (cached: the classifier asks repeatedly)."""
-    from underthesea import word_tokenize
-
-    return tuple(word_tokenize(sentence))

@@ -66,17 +66,13 @@ def warm_up() -> None:
     """Load models once per process by running one document through the pipeline.
 
     Going through :func:`pipeline.run.process` loads whatever the extractor loads lazily
-    (underthesea sentence and word models, classifiers), without naming them here.
+    (underthesea's sentence splitter and POS tagger, spaCy, the classifier), without naming them here.
     """
     global _WARM
     if _WARM:
         return
     _WARM = True
-    from ..segment import split_sentences, words
-
     try:
         process(Document("warm-up", WARM_UP_TEXT, "<warm-up>", {}))
-        for sent in split_sentences(WARM_UP_TEXT):
-            words(sent.text)
     except Exception:  # noqa: BLE001 - a broken model then fails each document, as in one process
         pass
