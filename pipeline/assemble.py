@@ -45,6 +45,7 @@ class DocContext:
     subject: dict | None = None
     index: str | None = None
     year: int | None = None
+    year_source: str | None = None  # how ``year`` was set: "index:PCI" ("PCI 2023") or "lead" ("Năm 2023, ...")
     edition_year: int | None = None  # first "PCI 2023"-style year of the document: a last resort
     last_rank: dict = field(default_factory=dict)  # (index, year) -> last rank given
 
@@ -100,6 +101,8 @@ class SentenceAssembler:
         self.base_years = [y for y in self.by_kind.get("year", []) if y.attrs["role"].startswith("base")]
         self.subjects = self.by_kind.get("subject", [])
         self.assigned: dict[int, dict] = {}  # value start -> subject forced by list handling
+        self.snapshot: tuple = (ctx.subject, ctx.main_province, ctx.index, ctx.year, ctx.edition_year)
+        self.year_source = ctx.year_source
 
     # -- subject -----------------------------------------------------------------
     def subject_for(self, v: Mention) -> tuple[dict | None, str, dict[str, float]]:
@@ -297,11 +300,14 @@ def assemble_sentence(sent: Sentence, mentions: list[Mention], ctx: DocContext, 
     """
     a = SentenceAssembler(sent, mentions, ctx)
     ctx_snapshot = (ctx.subject, ctx.main_province, ctx.index, ctx.year, ctx.edition_year)
+    a.snapshot = ctx_snapshot
+    a.year_source = ctx.year_source
     _respectively(a)
     out: list[Candidate] = []
+    dropped: list[Candidate] | None = [] if alternatives else None
     values = sorted((m for m in mentions if m.kind in _VALUE_KINDS), key=lambda m: m.start)
     for v in values:
-        for i, c in enumerate(_candidates_for(a, v)):
+        for i, c in enumerate(_candidates_for(a, v, dropped)):
             c.group, c.value = (v.start, c.type, i), v
             out.append(c)
     _sequence(a, out)
@@ -316,17 +322,17 @@ def assemble_sentence(sent: Sentence, mentions: list[Mention], ctx: DocContext, 
         ctx.subject = a.provinces[-1].attrs
     if a.index_pool and any(m.attrs["strength"] == "strong" for m in a.index_pool):
         ctx.index = [m for m in a.index_pool if m.attrs["strength"] == "strong"][-1].attrs["index"]
-    anchored = [y for y in (a.index_year(m) for m in a.indices) if y is not None]
+    anchored = [(y, m.attrs["index"]) for y, m in ((a.index_year(m), m) for m in a.indices) if y is not None]
     lead = _LEAD_YEAR.match(sent.text)
     if anchored:
-        ctx.year = anchored[-1]
-        ctx.edition_year = ctx.edition_year or anchored[0]
+        ctx.year, ctx.year_source = anchored[-1][0], f"index:{anchored[-1][1]}"
+        ctx.edition_year = ctx.edition_year or anchored[0][0]
     elif lead:
-        ctx.year = int(lead.group(1))
+        ctx.year, ctx.year_source = int(lead.group(1)), "lead"
     if alternatives:
         from .alternatives import expand
 
-        out = expand(a, out, ctx_snapshot)
+        out = expand(a, out, ctx_snapshot) + expand(a, dropped, ctx_snapshot)
     for c in out:
         c.assembler = a
     return out
@@ -336,10 +342,32 @@ def _record_of(c: Candidate) -> dict:
     return {"name": c.fields["province"], "code": c.fields.get("province_code"), "province_2025": c.fields.get("province_2025")}
 
 
-def _candidates_for(a: SentenceAssembler, v: Mention) -> list[Candidate]:
+def _candidates_for(a: SentenceAssembler, v: Mention, dropped: list[Candidate] | None = None) -> list[Candidate]:
+    """The rules' candidates for value ``v``.
+
+    With ``dropped`` (a list), the pairings the rules build but then throw away
+    (no subject, an unnamed index, a target-modality rank, a structure-like
+    score, a percent change of a non-percent index, "giữ nguyên" without a base)
+    are appended there as ``rule_choice=False`` candidates marked with the reason,
+    so the classifier can recover the ones that are facts. They never change the
+    rules' own output or the running context.
+    """
     ctx = a.ctx
     subj, how, sfeat = a.subject_for(v)
     modality = a.modality_for(v)
+    reason: str | None = None
+
+    def keep(cands: list[Candidate]) -> list[Candidate]:
+        if reason is None:
+            return cands
+        if dropped is not None:
+            for c in cands:
+                c.rule_choice, c.rule = False, c.rule + "+dropped"
+                c.features = {**c.features, f"dropped_{reason}": 1.0}
+                c.group, c.value = (v.start, c.type, "dropped", len(dropped)), v
+                dropped.append(c)
+        return []
+
     if v.kind == "percentage":
         p = subj
         if how in ("carry", "main") and a.subjects and any(s.attrs["role"] == "national" for s in a.subjects):
@@ -351,6 +379,12 @@ def _candidates_for(a: SentenceAssembler, v: Mention) -> list[Candidate]:
         return out
     idx, ihow = a.index_for(v)
     index = idx.attrs["index"] if idx else ctx.index
+    if index == "OTHER" and dropped is not None and v.kind != "rank_target":
+        # "Chỉ số đổi mới sáng tạo (PII) xếp thứ 2": an index outside the schema; offer the nearest named one
+        named = [m for m in a.index_pool if m.attrs["index"] != "OTHER"]
+        if named:
+            idx, ihow = min(named, key=lambda m: abs(m.start - v.start)), "other_nearer"
+            index, reason = idx.attrs["index"], "index_other"
     if index is None or index == "OTHER":
         return []
     component = idx.attrs.get("component") if idx is not None else None
@@ -360,14 +394,16 @@ def _candidates_for(a: SentenceAssembler, v: Mention) -> list[Candidate]:
     if component:
         base["component"] = component
     if subj is None:
-        return []
+        if dropped is None or v.kind == "rank_target":
+            return []
+        reason = reason or f"no_subject_{how}"
     if v.kind == "rank":
         if v.attrs["rank"] is None:
             return []
         total = v.attrs["total"] or (ctx.era_total if v.attrs["national"] else None)
         if v.attrs.get("step") == "from" and year is not None and yhow not in ("explicit", "paren", "paren_base"):
             year -= 1
-        if subj.get("name") == "Việt Nam":
+        if subj is not None and subj.get("name") == "Việt Nam":
             return []
         indices = a.coordinated(idx) if idx is not None and v.attrs["rank"] == 1 else [idx]
         out = []
@@ -375,27 +411,30 @@ def _candidates_for(a: SentenceAssembler, v: Mention) -> list[Candidate]:
             f = {**base, "index": im.attrs["index"] if im is not None else index, "year": year,
                  "rank": v.attrs["rank"], "rank_total": total, "modality": modality}
             out.append(Candidate("rank", f, v.start, v.end, v.rule, feats))
-            ctx.last_rank[(f["index"], year)] = v.attrs["rank"]
-        return out if modality == "actual" else []
+            if reason is None:
+                ctx.last_rank[(f["index"], year)] = v.attrs["rank"]
+        if modality != "actual":
+            reason = reason or "target_modality"
+        return keep(out)
     if v.kind == "rank_change":
         by = a.base_year_for(v, year)
         if v.attrs["unit"] == "hold" and not a.base_years:
-            return []
-        return [Candidate("rank_change", {**base, "year": year, "delta": int(v.attrs["delta"]), "base_year": by,
-                                          "modality": modality}, v.start, v.end, v.rule, feats)]
+            reason = reason or "hold_without_base"
+        return keep([Candidate("rank_change", {**base, "year": year, "delta": int(v.attrs["delta"]), "base_year": by,
+                                                "modality": modality}, v.start, v.end, v.rule, feats)])
     if v.kind == "score":
         if v.attrs["structure"]:
-            return []
+            reason = reason or "structure"
         if v.attrs["step"] == "from" and year is not None and v.attrs.get("year") is None and yhow != "paren":
             year = year - 1
-        return [Candidate("score", {**base, "year": year, "score": v.attrs["score"], "modality": modality},
-                          v.start, v.end, v.rule, feats)]
+        return keep([Candidate("score", {**base, "year": year, "score": v.attrs["score"], "modality": modality},
+                               v.start, v.end, v.rule, feats)])
     if v.kind == "score_change":
         if v.attrs["unit"] == "%" and not (index in _PCT_INDICES and subj is not None and a.base_years):
-            return []
+            reason = reason or "percent_change"
         by = a.base_year_for(v, year)
-        return [Candidate("score_change", {**base, "year": year, "delta": round(v.attrs["delta"], 4), "base_year": by,
-                                           "modality": modality}, v.start, v.end, v.rule, feats)]
+        return keep([Candidate("score_change", {**base, "year": year, "delta": round(v.attrs["delta"], 4), "base_year": by,
+                                                 "modality": modality}, v.start, v.end, v.rule, feats)])
     if v.kind == "rank_target":
         if modality != "target":
             return []  # "lọt top 10" as a result is no fact (ANNOTATION.md)
@@ -430,7 +469,9 @@ def _percent_as_score(a: SentenceAssembler, v: Mention, subj, how, modality) -> 
     year, yhow = a.year_for(v, idx)
     f = {**_province_fields(subj, a.ctx), "index": index, "year": year, "score": v.attrs["value"],
          "modality": modality}
-    return [Candidate("score", f, v.start, v.end, "score:percent", {f"idx_{ihow}": 1.0})]
+    # (the subject's provenance under its own name: rule_confidence reads subj_* keys)
+    return [Candidate("score", f, v.start, v.end, "score:percent",
+                      {f"idx_{ihow}": 1.0, f"year_{yhow}": 1.0, f"pct_score_subj_{how}": 1.0})]
 
 
 def _respectively(a: SentenceAssembler) -> None:
@@ -462,10 +503,10 @@ def _sequence(a: SentenceAssembler, out: list[Candidate]) -> None:
         if _MEMBERSHIP_AFTER.match(tail):
             continue
         index = a.ctx.index
-        idx, _ = a.index_for(Mention("rank", base + m.start(), base + m.end(), m.group()))
+        idx, ihow = a.index_for(Mention("rank", base + m.start(), base + m.end(), m.group()))
         if idx is not None:
             index = idx.attrs["index"]
-        year, _ = a.year_for(Mention("rank", base + m.start(), base + m.end(), m.group()))
+        year, yhow = a.year_for(Mention("rank", base + m.start(), base + m.end(), m.group()))
         ranked = {c.fields["province"] for c in out if c.type == "rank"}
         last = max((c.fields["rank"] for c in out if c.type == "rank" and c.start < base + m.start()),
                    default=a.ctx.last_rank.get((index, year)))
@@ -474,4 +515,5 @@ def _sequence(a: SentenceAssembler, out: list[Candidate]) -> None:
         for i, p in enumerate(n for n in names if n.attrs["name"] not in ranked):
             f = {**_province_fields(p.attrs, a.ctx), "index": index, "year": year, "rank": last + 1 + i,
                  "rank_total": None, "modality": "actual"}
-            out.append(Candidate("rank", f, base + m.start(), p.end, "rank:sequence", {"seq": 1.0}))
+            out.append(Candidate("rank", f, base + m.start(), p.end, "rank:sequence",
+                                 {"seq": 1.0, f"idx_{ihow}": 1.0, f"year_{yhow}": 1.0}))
