@@ -1,13 +1,15 @@
 """The errors of the CV ablation, per document: rules-only vs rules+classifier (development aid).
 
-    .venv/bin/python scripts/ablation_errors.py [GOLD_FOLDER ...] [--only DOC_ID ...] [--explain]
+    .venv/bin/python scripts/ablation_errors.py [GOLD_FOLDER ...] [--only DOC_ID ...] [--explain] [--shuffles N]
 
 Runs the same 5-fold document-grouped cross-validation as ``make eval`` and prints,
 per document, the false positives (XTRA) and false negatives (MISS) of each system
 with the sentence, marking which errors only one system makes. ``--explain`` also
 prints, for every group where the classifier disagrees with the rules, each pairing's
 probability and its strongest features (from the fold model that decided it), and
-likewise for every group whose rule pairing is wrong.
+likewise for every group whose rule pairing is wrong. ``--shuffles N`` then repeats the
+ablation over N other document-to-fold assignments (seeded shuffles) and prints the margin of
+each, so one lucky split is not mistaken for an improvement.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ def main() -> None:
     ap.add_argument("--only", nargs="*", default=[])
     ap.add_argument("--explain", action="store_true")
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--shuffles", type=int, default=0)
     args = ap.parse_args()
 
     from sklearn.model_selection import GroupKFold
@@ -89,6 +92,34 @@ def main() -> None:
     print()
     for s in systems:
         print(f"{s:6} fp={totals[f'{s}_fp']} fn={totals[f'{s}_fn']}")
+    if args.shuffles:
+        _shuffled(rows, gold, docs, args.folds, args.shuffles)
+
+
+def _shuffled(rows, gold, docs, folds: int, n: int) -> None:
+    import random
+    import statistics
+
+    from pipeline.evaluate import score
+
+    base = score(rules_facts(rows), gold, docs)["micro"]
+    margins = []
+    for seed in range(n):
+        order = docs[:]
+        random.Random(seed).shuffle(order)
+        fold_of = {d: i % folds for i, d in enumerate(order)}
+        pred: list[dict] = []
+        for k in range(folds):
+            model = fit([r for r in rows if fold_of[r.doc_id] != k])
+            pred.extend(predict(model, [r for r in rows if fold_of[r.doc_id] == k]))
+        m = score(pred, gold, docs)["micro"]
+        margins.append(m["f1"] - base["f1"])
+        print(f"shuffle {seed:2}: P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.4f} "
+              f"(fp {m['fp']}, fn {m['fn']}); margin {m['f1'] - base['f1']:+.4f}")
+    print(f"rules only F1 {base['f1']:.4f}; margin over {n} shuffles: mean {statistics.mean(margins):+.4f}, "
+          f"min {min(margins):+.4f}, max {max(margins):+.4f}; "
+          f"better {sum(x > 1e-4 for x in margins)}, same {sum(abs(x) <= 1e-4 for x in margins)}, "
+          f"worse {sum(x < -1e-4 for x in margins)}")
 
 
 def _sentence(rows, fact) -> str:
