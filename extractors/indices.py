@@ -17,7 +17,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterator
 
-import regex
 
 from pipeline.records import Mention
 
