@@ -17,7 +17,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterator
 
-
 from pipeline.records import Mention
 
 from .trie import trie_pattern
