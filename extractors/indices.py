@@ -17,9 +17,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterator
 
-import regex
-
 from pipeline.records import Mention
+
+from .trie import trie_pattern
 
 
 def _tone_variants(text: str) -> set[str]:
@@ -48,16 +48,13 @@ def _load():
             phrases = {v for alias in spec[strength] for v in _tone_variants(alias)}
             matcher.add(f"{code}|{strength}", [nlp.make_doc(p) for p in sorted(phrases)])
     matcher.add("NOT|not_index", [nlp.make_doc(p) for p in data["not_index"]])
-    # Every match starts with the first two tokens of some alias: a sentence containing none
-    # of them (lower-cased, as a substring) cannot match, so the tokenizer need not run at all.
-    heads = set()
-    for spec in data["indices"].values():
-        for strength in ("strong", "weak", "components"):
-            for alias in spec[strength]:
-                for v in _tone_variants(alias):
-                    toks = [t.lower_ for t in nlp.make_doc(v)][:2]
-                    heads.add(r"\s*".join(re.escape(t) for t in toks))
-    gate = re.compile("|".join(sorted(heads, key=lambda w: (-len(w), w))))  # stdlib re: fastest on literals
+    # An index match is a run of tokens whose lower-cased texts are an alias's, with at most
+    # spaces between them: a sentence whose lower-cased text holds no alias that way cannot
+    # match, so the tokenizer need not run at all (true of >99% of news sentences).
+    phrases = {" ".join(t.lower_ for t in nlp.make_doc(v))
+               for spec in data["indices"].values() for strength in ("strong", "weak", "components")
+               for alias in spec[strength] for v in _tone_variants(alias)}
+    gate = re.compile(trie_pattern(sorted(phrases)))  # stdlib re: fastest on literals
     return nlp, matcher, gate
 
 

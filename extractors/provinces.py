@@ -169,6 +169,16 @@ def _shadow(text: str) -> str:
     return text.translate(_SHADOW_LIST)
 
 
+@functools.lru_cache(maxsize=8)
+def document_shadow(text: str) -> str:
+    """:func:`_shadow` of a document, kept for the few latest: its sentences are slices of it.
+
+    Why: the article's province is read from the whole text and then every sentence is read
+    again; the shadow is length-preserving, so ``shadow[s.start:s.end]`` is the sentence's.
+    """
+    return _shadow(text)
+
+
 def _key(text: str) -> str:
     """Separator-free folded key: "TP. Hồ Chí Minh" -> "tphochiminh"."""
     return "".join(c for c in unicodedata.normalize("NFC", text).translate(_FOLD) if c.isalnum()).lower()
@@ -484,8 +494,10 @@ def _context_ok(text: str, i: int, j: int, variant: _Variant) -> bool:
     return True
 
 
-def find_provinces(text: str, offset: int = 0) -> Iterator[Mention]:
+def find_provinces(text: str, offset: int = 0, *, shadow: str | None = None) -> Iterator[Mention]:
     """Yield every province mention in ``text`` (NFC); offsets are ``offset`` + index in ``text``.
+
+    ``shadow``: ``_shadow(text)`` when the caller has it (a slice of :func:`document_shadow`).
 
     >>> [(m.start, m.text, m.attrs["name"], m.rule) for m in find_provinces("TP.HCM và Bà Rịa-Vũng Tàu", 100)]
     [(100, 'TP.HCM', 'Hồ Chí Minh', 'alias'), (110, 'Bà Rịa-Vũng Tàu', 'Bà Rịa - Vũng Tàu', 'gazetteer')]
@@ -495,7 +507,7 @@ def find_provinces(text: str, offset: int = 0) -> Iterator[Mention]:
     from pipeline.records import Mention
 
     gaz = _gazetteer()
-    shadow = _shadow(text)
+    shadow = _shadow(text) if shadow is None else shadow
     search = gaz.pattern.search
     pos = 0
     while (m := search(shadow, pos)) is not None:

@@ -18,9 +18,11 @@ from itertools import groupby
 
 import regex
 
+from extractors.provinces import document_shadow
+
 from .assemble import Candidate, DocContext, assemble_sentence
 from .mentions import sentence_mentions
-from .prefilter import might_hold_fact, might_hold_facts
+from .prefilter import Hints
 from .records import Document, Fact
 from .resolve import is_post_merger, main_province_record
 from .segment import split_sentences
@@ -37,18 +39,20 @@ def edition_year(text: str) -> int | None:
 
 def candidates(doc: Document, *, alternatives: bool = False) -> list[tuple[Candidate, object]]:
     """All candidate facts of ``doc`` with the sentence each comes from, in text order."""
-    if not might_hold_facts(doc.text):
+    hints = Hints(doc.text)  # one prefilter scan: the document, then each sentence
+    if not hints.any():
         return []
     post = is_post_merger(doc)
     ctx = DocContext(main_province=main_province_record(doc), era_total=34 if post else 63, post_merger=post)
     ctx.edition_year = edition_year(doc.text)
     out = []
-    sentences = split_sentences(doc.text)
-    passing = [might_hold_fact(s.text) for s in sentences]
+    shadow = document_shadow(doc.text)  # computed for the article's province just above
+    sentences = split_sentences(doc.text, until=hints.end)
+    passing = [hints.sentence(s.start, s.end, s.text) for s in sentences]
     last = max((i for i, ok in enumerate(passing) if ok), default=-1)
     for sent, ok in zip(sentences[:last + 1], passing):  # nothing after the last passing sentence can hold a fact
         # sentences the prefilter rejects still tell the next ones their subject, index and year
-        mentions = sentence_mentions(sent, values=ok)
+        mentions = sentence_mentions(sent, values=ok, doc_shadow=shadow)
         for cand in assemble_sentence(sent, mentions, ctx, alternatives=alternatives):
             out.append((cand, sent))
     return out

@@ -26,17 +26,18 @@ _VALUE_WORD = regex.compile(r"dẫn\s+đầu|đứng\s+đầu|quán\s+quân|á\s
 _BOILERPLATE = regex.compile(r"^\s*(?:[\d.,]+\s+lượt\s+xem|lượt\s+xem\s*:|số\s+lượt\s+xem|đang\s+online|hôm\s+nay\s*:|đã\s+truy\s+cập|bình\s+luận|chia\s+sẻ|tags?\s*:)", regex.I)
 
 
-def sentence_mentions(sent: Sentence, *, values: bool = True) -> list[Mention]:
+def sentence_mentions(sent: Sentence, *, values: bool = True, doc_shadow: str | None = None) -> list[Mention]:
     """All mentions of ``sent`` in absolute offsets, sorted by start.
 
     ``values=False`` keeps only the context mentions (provinces, subject cues,
     indices, years): what a sentence that cannot hold a fact still tells the next.
+    ``doc_shadow``: the document's :func:`extractors.provinces.document_shadow`, if known.
     """
     text, off = sent.text, sent.start
     if _BOILERPLATE.match(text):
         return []
     out: list[Mention] = []
-    out += find_provinces(text, off)
+    out += find_provinces(text, off, shadow=doc_shadow[sent.start:sent.end] if doc_shadow is not None else None)
     out += find_indices(text, off)
     out += find_years(text, off)
     if values and (_HAS_DIGIT.search(text) or _VALUE_WORD.search(text)):

@@ -38,8 +38,11 @@ False
 """
 from __future__ import annotations
 
+import bisect
 import os
 import re
+
+from extractors.trie import trie_pattern as _trie
 
 #: The environment variable that turns the prefilter off (any of 1/true/yes/on).
 ENV_DISABLE = "PIPELINE_NO_PREFILTER"
@@ -59,31 +62,6 @@ KEYWORDS = (
     "thứ hạng", "tăng hạng", "tụt hạng", "giảm hạng", "lên hạng", "xuống hạng",
     "kế đến", "kế tiếp", "kế sau", "tiếp theo là", "theo sau", "liền sau",
 )
-
-
-def _trie(phrases) -> str:
-    """One alternation of ``phrases`` factored by common prefixes (a space matches any spacing).
-
-    Why: ``re`` tries the branches of a flat alternation one by one at every position;
-    a prefix tree rejects a position after one or two characters, which makes the scan
-    about twice as fast.
-    """
-    tree: dict = {}
-    for phrase in phrases:
-        node = tree
-        for ch in phrase:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        alts = [(r"\s*" if ch == " " else re.escape(ch)) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(tree)
-
 
 _UNIT = _trie(UNITS)
 #: The single compiled pattern, matched against the *lower-cased* text: a digit next to a
@@ -138,3 +116,47 @@ def might_hold_facts(text: str) -> bool:
     :func:`might_hold_fact`; a document for which it is False can skip sentence splitting.
     """
     return not _enabled or FACT_HINT.search(text.lower()) is not None
+
+
+class Hints:
+    """The prefilter's verdicts for one document, from a single scan of its text.
+
+    Why: testing every sentence again after the document test scans the passing documents
+    twice. A sentence that contains a match of the document scan passes without a second
+    look; one that no match touches fails; only a sentence that a match merely crosses into
+    (rare) is tested on its own, so the verdicts are those of :func:`might_hold_fact`.
+
+    >>> h = Hints("Trận đấu diễn ra chiều qua. Thái Bình xếp thứ 13/63 về chỉ số SIPAS.")
+    >>> h.any(), h.sentence(0, 27, "Trận đấu diễn ra chiều qua."), h.end
+    (True, False, 67)
+    """
+
+    __slots__ = ("spans", "end", "_all")
+
+    def __init__(self, text: str) -> None:
+        self._all = not _enabled
+        lower = text.lower()
+        if self._all or len(lower) != len(text):  # no scan, or offsets would drift: test each sentence
+            self.spans: list[tuple[int, int]] = []
+            self.end = len(text)
+            if not self._all and FACT_HINT.search(lower) is None:
+                self.end = 0
+            return
+        self.spans = [m.span() for m in FACT_HINT.finditer(lower)]
+        self.end = max((e for _, e in self.spans), default=0)  # no sentence after this can pass
+
+    def any(self) -> bool:
+        """:func:`might_hold_facts` of the text."""
+        return self._all or self.end > 0
+
+    def sentence(self, start: int, end: int, text: str) -> bool:
+        """:func:`might_hold_fact` of the sentence ``text`` at ``start:end`` of the document."""
+        if self._all:
+            return True
+        if not self.spans:
+            return self.end > 0 and might_hold_fact(text)
+        i = bisect.bisect_right(self.spans, (start, -1))  # first match starting at or after start
+        if i < len(self.spans) and self.spans[i][1] <= end:
+            return True                                      # a match inside the sentence
+        crossing = (i > 0 and self.spans[i - 1][1] > start) or (i < len(self.spans) and self.spans[i][0] < end)
+        return crossing and might_hold_fact(text)

@@ -39,11 +39,11 @@ def is_post_merger(doc: Document) -> bool:
 
 @lru_cache(maxsize=256)
 def _province_counts(text: str) -> tuple[tuple[str, int, int], ...]:
-    from extractors.provinces import find_provinces
+    from extractors.provinces import document_shadow, find_provinces
 
     counts: Counter = Counter()
     first: dict[str, int] = {}
-    for m in find_provinces(text):
+    for m in find_provinces(text, shadow=document_shadow(text)):
         counts[m.attrs["name"]] += 1
         first.setdefault(m.attrs["name"], m.start)
     return tuple((n, c, first[n]) for n, c in counts.items())

@@ -11,6 +11,7 @@ pieces are located back in the text, so offsets are exact.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 import regex
 from underthesea import sent_tokenize
@@ -26,15 +27,22 @@ class Sentence:
     text: str
 
 
-def split_sentences(text: str) -> list[Sentence]:
+def split_sentences(text: str, until: int | None = None) -> list[Sentence]:
     """Sentences of ``text`` with offsets such that ``text[s.start:s.end] == s.text``.
+
+    ``until``: stop after the block (paragraph) that holds offset ``until - 1``; the
+    sentences before are the same as without it (extraction needs nothing after the
+    last place a fact can be).
 
     >>> [s.text for s in split_sentences("Năm 2022 tăng 7 bậc. Chỉ số PCI\\nxếp thứ 28/63.\\nTiêu đề")]
     ['Năm 2022 tăng 7 bậc.', 'Chỉ số PCI\\nxếp thứ 28/63.', 'Tiêu đề']
     """
     out: list[Sentence] = []
     pos = 0
-    for m in [*_BLOCK_BREAK.finditer(text), None]:
+    limit = len(text) if until is None else until
+    for m in chain(_BLOCK_BREAK.finditer(text), [None]):
+        if pos >= limit:
+            break
         end = m.start() if m else len(text)
         _split_block(text, pos, end, out)
         pos = m.end() if m else len(text)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import glob
 import json
-import time
 import unicodedata
 from pathlib import Path
 
@@ -287,6 +286,23 @@ def test_shadow_keeps_offsets():
     assert P._shadow(text) == "KHANH HOA - Dak Lak va _mega"
 
 
+@needs_corpus
+def test_sentences_read_through_the_document_shadow_find_the_same_provinces():
+    """A slice of the document's shadow is the sentence's shadow, so the mentions are the same."""
+    from pipeline.segment import split_sentences
+
+    n = 0
+    for text in corpus_texts().values():
+        shadow = P.document_shadow(text)
+        for s in split_sentences(text):
+            assert shadow[s.start:s.end] == P._shadow(s.text)
+            alone = [(m.start, m.end, m.attrs) for m in find_provinces(s.text, s.start)]
+            sliced = [(m.start, m.end, m.attrs) for m in find_provinces(s.text, s.start, shadow=shadow[s.start:s.end])]
+            assert sliced == alone
+            n += len(alone)
+    assert n > 100
+
+
 # --- data file and whole corpus ---------------------------------------------------------
 
 def test_alias_file_rows_resolve_to_their_canonical():
@@ -324,15 +340,3 @@ def test_corpus_offsets_and_gold_provinces():
                     missing.add((fact["doc_id"], name))
     # a_004 names its province (Bà Rịa - Vũng Tàu) only in its URL
     assert missing <= {("a_004", "Bà Rịa - Vũng Tàu")}
-
-
-def test_speed_regression_guard():
-    """Build once, then a 2,000-char sentence must stay far below 1 ms (measured ~0.2 ms)."""
-    sentence = (REAL[7][0] + " " + REAL[3][0] + " ") * 6
-    sentence = sentence[:2000]
-    list(find_provinces(sentence))
-    reps = 200
-    t = time.perf_counter()
-    for _ in range(reps):
-        list(find_provinces(sentence))
-    assert (time.perf_counter() - t) / reps < 0.005         # generous: shared CI machines are noisy

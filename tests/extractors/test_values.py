@@ -75,6 +75,26 @@ def test_index_names_codes_and_ocr_damage():
     assert [m.attrs["index"] for m in find_indices(text)] == ["PAPI", "PAPI", "PCI", "PCI", "ICT_INDEX"]
 
 
+def test_every_alias_gets_past_the_cheap_gate_in_any_case():
+    """The regex gate before spaCy must let every alias (and its tone-mark variants) through."""
+    import json
+    from importlib import resources
+
+    from extractors.indices import _tone_variants
+
+    data = json.loads(resources.files("extractors").joinpath("data/indices.json").read_text("utf-8"))
+    n = 0
+    for code, spec in data["indices"].items():
+        for alias in spec["strong"] + spec["weak"] + spec["components"]:
+            for variant in sorted(_tone_variants(alias)):
+                for written in (variant, variant.upper()):
+                    found = [m.attrs["index"] for m in find_indices(f"Năm 2022, {written} của tỉnh tăng 3 bậc.")]
+                    assert found == [code], (written, found)
+                    n += 1
+    assert n > 100
+    assert list(find_indices("PCIe và PCI Express là chuẩn giao tiếp")) == []  # not_index phrases
+
+
 def test_year_roles():
     text = "Năm 2021, Thanh Hóa vươn lên xếp thứ 3 (tăng 21 bậc so với năm 2020), kể từ năm 2008; date 2017-03"
     assert [(m.attrs["year"], m.attrs["role"]) for m in find_years(text)] == [(2021, "edition"), (2020, "base"), (2008, "since")]

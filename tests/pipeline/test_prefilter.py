@@ -103,3 +103,48 @@ def test_same_facts_with_and_without_the_prefilter(tmp_path, capsys):
     assert (with_ / "documents.jsonl").read_bytes() == (without / "documents.jsonl").read_bytes()
     ranks = [json.loads(x) for x in facts.decode("utf-8").splitlines()]
     assert any(f["type"] == "rank" and f["index"] == "SIPAS" and f["rank"] == 13 for f in ranks)
+
+
+def _real_texts() -> list[str]:
+    """The bundled articles and, when present, the dev passages: real Vietnamese news text."""
+    inputs = [REPO / "corpus"] + [p for p in [SHARED / "dev"] if p.exists()]
+    return [d.text for d in iter_inputs(inputs) if isinstance(d, Document)]
+
+
+def test_one_scan_gives_the_verdicts_of_the_sentence_test():
+    """Hints (one scan per document) says of every sentence what might_hold_fact says."""
+    checked = passed = 0
+    for text in _real_texts():
+        hints = prefilter.Hints(text)
+        assert hints.any() == prefilter.might_hold_facts(text)
+        for s in split_sentences(text):
+            expected = prefilter.might_hold_fact(s.text)
+            assert hints.sentence(s.start, s.end, s.text) == expected, s.text
+            if expected:
+                assert s.start < hints.end  # no passing sentence after the scan's end
+            checked, passed = checked + 1, passed + expected
+    assert checked >= 50 and 0 < passed < checked
+
+
+def test_a_match_that_crosses_into_a_sentence_is_tested_on_the_sentence_alone():
+    text = "Năm nay tăng 7\nBậc thang dốc. Trời mưa."  # "7\nbậc" crosses from one sentence into the next
+    hints = prefilter.Hints(text)
+    assert hints.spans == [(13, 18)]  # "7\nbậc"
+    sents = split_sentences(text)
+    assert [s.text for s in sents] == ["Năm nay tăng 7", "Bậc thang dốc.", "Trời mưa."]
+    assert [hints.sentence(s.start, s.end, s.text) for s in sents] == \
+        [prefilter.might_hold_fact(s.text) for s in sents] == [False, False, False]
+
+
+def test_switched_off_hints_pass_everything():
+    prefilter.set_enabled(False)
+    hints = prefilter.Hints("Trận đấu diễn ra vào chiều qua. Giá vàng biến động.")
+    assert hints.any() and hints.sentence(0, 30, "Trận đấu diễn ra vào chiều qua.")
+
+
+def test_segmenting_until_the_last_hint_keeps_the_same_sentences_before_it():
+    for text in _real_texts():
+        end = prefilter.Hints(text).end
+        whole, cut = split_sentences(text), split_sentences(text, until=end)
+        assert cut == whole[:len(cut)]
+        assert all(s.start >= end for s in whole[len(cut):])
