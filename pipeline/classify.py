@@ -165,11 +165,22 @@ def default_decider():
     """
     if _CONFIG["rules_only"]:
         return RulesDecider()
-    path = _CONFIG["model_path"] or str(MODEL_PATH)
-    if not Path(path).exists() and not _CONFIG["model_path"]:
-        return RulesDecider()
-    mtime = Path(path).stat().st_mtime if Path(path).exists() else 0.0
-    return ModelDecider(_load_cached(path, mtime), _CONFIG["threshold"])
+    path = _CONFIG["model_path"] or _MODEL_PATH_STR
+    try:  # one stat per document: a model retrained while the process runs is picked up
+        mtime = os.stat(path).st_mtime
+    except OSError:
+        if not _CONFIG["model_path"]:
+            return RulesDecider()
+        mtime = 0.0  # a named model that is missing: load() says so
+    return _model_decider(path, mtime, _CONFIG["threshold"])
+
+
+_MODEL_PATH_STR = str(MODEL_PATH)
+
+
+@lru_cache(maxsize=4)
+def _model_decider(path: str, mtime: float, threshold: float) -> ModelDecider:
+    return ModelDecider(_load_cached(path, mtime), threshold)
 
 
 def explain(group: Iterable[Candidate], model: CandidateModel, top: int = 8) -> list[dict[str, Any]]:
