@@ -224,10 +224,13 @@ def bench_corpus(name: str, inputs: list[str], limit: int | None, baseline_limit
     plan = [("regex_floor", limit, 1), ("baseline", baseline_limit, 1), ("pipeline", limit, 1),
             ("pipeline", limit, jobs)]
     runs: dict[str, list[dict[str, Any]]] = {}
+    capacity: list[float] = []  # what a plain CPU loop gained from `jobs` processes, just before each parallel run
     for round_ in range(1, rounds + 1):
         for kind, n, j in plan:
             label = kind if kind != "pipeline" else f"pipeline_{j}"
             print(f"[{name}] round {round_}/{rounds}: {label} ...", file=sys.stderr, flush=True)
+            if j > 1:
+                capacity.append(parallel_capacity(j, 1_000_000))
             runs.setdefault(label, []).append(_child(kind, inputs, n, j, min_seconds))
     floor, base, one, many = (_best(runs[k]) for k in ("regex_floor", "baseline", "pipeline_1", f"pipeline_{jobs}"))
     extra = {"profile_pipeline_1": _child("profile", inputs, limit, 1, 0)["top"]} if profile else {}
@@ -253,6 +256,9 @@ def bench_corpus(name: str, inputs: list[str], limit: int | None, baseline_limit
             f"speedup_{jobs}_processes_cpu_estimate": one["cpu_seconds"] / max(
                 many["cpu_seconds_main"], many["cpu_seconds"] / min(jobs, os.cpu_count() or jobs)),
         },
+        # the machine's own cap in each round, beside the pipeline's speed-up in that round
+        f"parallel_capacity_{jobs}_rounds": capacity,
+        f"speedup_{jobs}_processes_rounds": [b / a for a, b in zip(one["docs_per_s_rounds"], many["docs_per_s_rounds"])],
         # compared between runs of the same code only: the tree may change while the bench runs
         f"identical_output_{jobs}_vs_1": all(
             a["output_sha256"] == b["output_sha256"]
@@ -320,6 +326,10 @@ def _table(name: str, r: dict[str, Any], jobs: int) -> str:
               f"{q[f'cpu_cost_{jobs}_processes_vs_1']:.2f}x (output identical: "
               f"{r[f'identical_output_{jobs}_vs_1']}; worker peak RSS {r['peak_rss_worker_mb']:.0f} MB)"
               + ("  [the pipeline's code changed while the bench ran]" if r["code_changed_during_bench"] else ""),
+              f"round by round, {jobs} processes / 1: "
+              + ", ".join(f"{x:.2f}x" for x in r[f"speedup_{jobs}_processes_rounds"])
+              + f"; a plain CPU loop's {jobs}-process gain just before: "
+              + ", ".join(f"{x:.2f}x" for x in r[f"parallel_capacity_{jobs}_rounds"]),
               f"prefilter keeps {r['prefilter_sentence_pass_rate']:.1%} of sentences"]
     return "\n".join(lines)
 
