@@ -299,9 +299,7 @@ def assemble_sentence(sent: Sentence, mentions: list[Mention], ctx: DocContext, 
     classifier to choose from; ``ctx`` is updated from the rule pairings only.
     """
     a = SentenceAssembler(sent, mentions, ctx)
-    ctx_snapshot = (ctx.subject, ctx.main_province, ctx.index, ctx.year, ctx.edition_year)
-    a.snapshot = ctx_snapshot
-    a.year_source = ctx.year_source
+    ctx_snapshot = a.snapshot  # the context before this sentence: what alternatives and features read
     _respectively(a)
     out: list[Candidate] = []
     dropped: list[Candidate] | None = [] if alternatives else None
