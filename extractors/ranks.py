@@ -10,8 +10,12 @@ events (``năm thứ 7``, ``lần thứ hai``, ``Phiên họp thứ 5``) and wee
 [(3, True)]
 >>> [m.attrs["rank"] for m in find_ranks("Long An giành vị trí á quân; Quảng Ninh dẫn đầu")]
 [2, 1]
->>> list(find_ranks("Thứ 5, 16/11/2023, đã thực hiện 23/30 nhiệm vụ, năm thứ 7 liên tiếp, Phiên họp thứ 5"))
+>>> list(find_ranks("TP dẫn đầu thu ngân sách cả nước; Bình Dương dẫn đầu cả nước về thu hút FDI"))
 []
+>>> list(find_ranks("Thứ 5, 16/11/2023, đã thực hiện 23/30 nhiệm vụ, năm thứ 7 liên tiếp, Phiên họp thứ 5, Kỳ họp thứ 4"))
+[]
+>>> [(m.attrs["rank"], m.attrs["total"]) for m in find_ranks("PCI tăng 10 bậc, xếp 14/63 tỉnh, thành phố; xếp 3 loại")]
+[(14, 63)]
 """
 from __future__ import annotations
 
@@ -28,7 +32,8 @@ _NUM_RANK = regex.compile(
           xếp\s+thứ\s+hạng | xếp\s+hạng(?:\s+thứ)? | xếp\s+(?:ở\s+)?vị\s+trí(?:\s+thứ)? | xếp\s+thứ
         | đứng\s+thứ | đứng\s+(?:ở\s+)?vị\s+trí(?:\s+thứ)? | ở\s+vị\s+trí(?:\s+thứ)?
         | vị\s+trí\s+số | vị\s+trí(?:\s+thứ)? | thứ\s+hạng(?:\s+thứ)? | hạng(?:\s+thứ)? | thứ
-        | (?<=\b(?:là|địa\s+phương|tỉnh)\s+)số )
+        | (?<=\b(?:là|địa\s+phương|tỉnh)\s+)số
+        | (?:xếp|đứng)(?=\s+\d{1,2}\s*/\s*(?:63|34)(?!\d)) )     # "xếp 14/63 tỉnh, thành phố"
         \s+(?P<rank>\d{1,2})(?!\d)(?![,.]\d|\s*(?:bậc|hạng|điểm|%|tỉnh|bộ|UBND|địa\s+phương|đơn\s+vị|cơ\s+quan|doanh))
         (?:\s*/\s*(?P<total>\d{2})(?!\d|/))?
     """, regex.VERBOSE | regex.IGNORECASE)
@@ -44,10 +49,15 @@ _WORD_RANK = regex.compile(
 
 _WORD_VALUE = {"dẫn": 1, "đứng": 1, "quán": 1, "ngôi": 1, "đầu": 1, "á": 2, "cao": 1}
 _NOT_ORDINAL_BEFORE = regex.compile(
-    r"(?:năm|lần|phiên\s+họp|phiên|kỳ|khóa|khoá|đại\s+hội|tuần|ngày|tháng|quý|giờ|bước|điều|khoản|chương|mục|tầng|lớp|người|nhiệm\s+kỳ|vòng|đợt|hội\s+nghị|cuộc|kế\s+hoạch|số|lượt|việc|giờ\s+làm\s+việc)\s+$",
+    r"(?:năm|lần|phiên\s+họp|phiên|kỳ|họp|khóa|khoá|đại\s+hội|tuần|ngày|tháng|quý|giờ|bước|điều|khoản|chương|mục|tầng|lớp|người|nhiệm\s+kỳ|vòng|đợt|hội\s+nghị|cuộc|kế\s+hoạch|số|lượt|việc|giờ\s+làm\s+việc)\s+$",
     regex.IGNORECASE)
 _WEEKDAY = regex.compile(r"^\s*,?\s*\d{1,2}\s*/\s*\d{1,2}|^\s*,\s*ngày", regex.IGNORECASE)
 _GROUP_BEFORE = regex.compile(r"(?:nhóm|tốp|top|trong\s+số)\s+(?:\d+\s+)?(?:[\p{L}]+\s+){0,4}$|\b\d+\s+(?:tỉnh|địa\s+phương|đơn\s+vị|bộ|thành\s+phố)[\p{L}\s,]{0,20}$|(?:các|những)\s+(?:tỉnh|địa\s+phương)[^.;]{0,60}$|người\s+$", regex.IGNORECASE)
+#: What "dẫn đầu" may lead in other than an index: economic measures (revenue, exports, growth, ...).
+_ECONOMIC_OBJECT = regex.compile(
+    r"\s+(?:cả\s+nước\s+|toàn\s+quốc\s+)?(?:về\s+)?(?:(?:tổng\s+)?thu\s+(?:ngân\s+sách|hút)|xuất\s+khẩu|nhập\s+khẩu|"
+    r"tăng\s+trưởng|GRDP|GDP|doanh\s+thu|sản\s+lượng|thu\s+nhập|giải\s+ngân|vốn\s+(?:đầu\s+tư|FDI)|FDI|kim\s+ngạch)",
+    regex.IGNORECASE)
 _NATIONAL_AFTER = regex.compile(r"^\s*(?:của\s+|trong\s+|trên\s+)?(?:cả\s+nước|toàn\s+quốc)", regex.IGNORECASE)
 _TOTAL_AFTER = regex.compile(r"^\s*(?:trong|trên|/)\s*(?:tổng\s+số\s+)?(?P<total>\d{2})\s+(?:tỉnh|địa\s+phương|đơn\s+vị)", regex.IGNORECASE)
 
@@ -139,6 +149,8 @@ def _bad_word_context(text: str, m: regex.Match) -> bool:
         return True
     if m.group("cue")[:3] == "Thứ" and _WEEKDAY.match(text[m.end():]):
         return True
+    if ("dẫn" in cue or "đứng đầu" in cue) and _ECONOMIC_OBJECT.match(text, m.end()):
+        return True  # "dẫn đầu thu ngân sách cả nước": first in an economic measure, not in an index
     if "dẫn" in cue or "đứng đầu" in cue:
         # "nhóm 10 tỉnh dẫn đầu", "tốp dẫn đầu", "5 đơn vị dẫn đầu": a group, not a position
         if _GROUP_BEFORE.search(left) and not regex.search(r"(?:là|vị\s+trí|giữ|ở)\s+$", left, regex.I):

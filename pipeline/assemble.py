@@ -26,7 +26,9 @@ _VE_BEFORE = regex.compile(r"(?:về|ở|của|trong|trên)\s+(?:(?:các|cả|\d
 _SEQUENCE = regex.compile(r"(?:các\s+)?vị\s+trí\s+tiếp\s+theo|tiếp\s+theo\s+(?:đó\s+)?(?:là|gồm)|tiếp\s+đến\s+là|kế\s+đến\s+là", regex.I)
 _RESPECTIVELY = regex.compile(r"lần\s+lượt|tương\s+ứng", regex.I)
 _MEMBERSHIP_AFTER = regex.compile(r"^[^.;]{0,30}?\b(?:trong\s+nh+óm|nằm\s+trong|thuộc\s+nhóm|trong\s+top|trong\s+tốp)", regex.I)
-_TARGET_EXTRA = regex.compile(r"tối\s+thiểu|sẽ\s+(?:đạt|phấn)|mục\s+tiêu", regex.I)
+# Goal cues that only count right before the value; "phải" (must) is a directive: "Thành phố phải
+# dẫn đầu cả nước về cải cách hành chính" (but "không phải" is a plain negation).
+_TARGET_EXTRA = regex.compile(r"tối\s+thiểu|sẽ\s+(?:đạt|phấn)|mục\s+tiêu|(?<!không\s)\bphải\s+(?:\p{L}+\s+){0,2}$", regex.I)
 _NOT_TARGET = regex.compile(r"so\s+với\s+(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)|(?:vượt|hoàn\s+thành|đạt\s+và\s+vượt)\s+(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)", regex.I)
 _PCT_INDICES = {"SIPAS", "PAR_INDEX"}
 _EDITION_GAP = regex.compile(r"[\s()–-]*(?:\([^()]{0,10}\)\s*)?(?:cấp\s+tỉnh\s*)?(?:năm\s*)?", regex.I)
