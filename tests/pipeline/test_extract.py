@@ -61,3 +61,19 @@ def test_output_is_schema_valid_sliced_and_deterministic(tmp_path):
     for f in facts:
         jsonschema.validate(f, SCHEMA)
         assert normalize_text(texts[f["doc_id"]])[f["char_start"]:f["char_end"]] == f["evidence"]
+
+
+def test_directives_with_phai_are_goals_not_results():
+    """Real sentences from the news corpus: "phải" (must) before a figure states a requirement."""
+    facts = extract_text("Với GDP nửa đầu năm tăng 5,73%, nếu muốn tăng 6,7% thì nửa cuối năm phải tăng trưởng 7,42%.")
+    assert [(f["value"], f["modality"]) for f in facts] == [(5.73, "actual"), (6.7, "actual"), (7.42, "target")]
+    text = ("Thủ tướng yêu cầu TP.HCM đẩy mạnh cải cách. Thành phố phải dẫn đầu cả nước về cải cách hành chính "
+            "và cơ chế một cửa. Chỉ số PAR INDEX năm 2016 của TP.HCM xếp thứ 10/63.")
+    assert [(f["type"], f["province"], f["index"], f["rank"]) for f in extract_text(text)] == \
+        [("rank", "Hồ Chí Minh", "PAR_INDEX", 10)]
+
+
+def test_leading_an_economic_measure_is_not_an_index_rank():
+    text = ("Chỉ số PCI của TP.HCM tụt hạng trong những năm gần đây, chưa tương xứng với tiềm năng của "
+            "thành phố dẫn đầu thu ngân sách cả nước.")
+    assert [f for f in extract_text(text) if f["type"] == "rank"] == []
