@@ -394,8 +394,12 @@ def main(argv: list[str] | None = None) -> int:
     main_corpus = report["corpora"].get("vnnews") or report["corpora"]["bundled"]
     q = main_corpus["ratios"]
     report["bars"] = {
-        "pipeline_vs_baseline_at_least_10x": q["pipeline_vs_baseline_docs_per_s"] >= 10,
-        f"{args.jobs}_processes_at_least_1.7x": q[f"speedup_{args.jobs}_processes"] >= 1.7,
+        # each bar on the best rounds and on the median of round-by-round ratios: a best round of one
+        # kind and a best round of the other may come from different moods of a shared machine
+        "pipeline_vs_baseline_at_least_10x_best_rounds": q["pipeline_vs_baseline_docs_per_s"] >= 10,
+        "pipeline_vs_baseline_at_least_10x_paired_median": q["pipeline_vs_baseline_paired_median"] >= 10,
+        f"{args.jobs}_processes_at_least_1.7x_best_rounds": q[f"speedup_{args.jobs}_processes"] >= 1.7,
+        f"{args.jobs}_processes_at_least_1.7x_paired_median": q[f"speedup_{args.jobs}_processes_paired_median"] >= 1.7,
         "parallel_output_identical": all(c[f"identical_output_{args.jobs}_vs_1"]
                                          for c in report["corpora"].values()),
     }
