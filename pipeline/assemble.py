@@ -26,9 +26,13 @@ _VE_BEFORE = regex.compile(r"(?:về|ở|của|trong|trên)\s+(?:(?:các|cả|\d
 _SEQUENCE = regex.compile(r"(?:các\s+)?vị\s+trí\s+tiếp\s+theo|tiếp\s+theo\s+(?:đó\s+)?(?:là|gồm)|tiếp\s+đến\s+là|kế\s+đến\s+là", regex.I)
 _RESPECTIVELY = regex.compile(r"lần\s+lượt|tương\s+ứng", regex.I)
 _MEMBERSHIP_AFTER = regex.compile(r"^[^.;]{0,30}?\b(?:trong\s+nh+óm|nằm\s+trong|thuộc\s+nhóm|trong\s+top|trong\s+tốp)", regex.I)
-# Goal cues that only count right before the value; "phải" (must) is a directive: "Thành phố phải
-# dẫn đầu cả nước về cải cách hành chính" (but "không phải" is a plain negation).
-_TARGET_EXTRA = regex.compile(r"tối\s+thiểu|sẽ\s+(?:đạt|phấn)|mục\s+tiêu|(?<!không\s)\bphải\s+(?:\p{L}+\s+){0,2}$", regex.I)
+# Goal cues that only count right before the value. "phải" (must) with a verb of achievement is a
+# directive: "Thành phố phải dẫn đầu cả nước", "nửa cuối năm phải tăng 7,42%"; with other verbs it is
+# a plain obligation ("chỉ phải trả trước 20%", "phải dành 6% GDP"), and "không phải" a negation.
+_TARGET_EXTRA = regex.compile(
+    r"tối\s+thiểu|sẽ\s+(?:đạt|phấn)|mục\s+tiêu"
+    r"|(?<!không\s)\bphải\s+(?:(?:phấn\s+đấu\s+)?(?:đạt|tăng|vươn|nâng|nằm|xếp|đứng|lọt|giữ)(?:\s+\p{L}+){0,2}\s+)?$",
+    regex.I)
 _NOT_TARGET = regex.compile(r"so\s+với\s+(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)|(?:vượt|hoàn\s+thành|đạt\s+và\s+vượt)\s+(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)", regex.I)
 _PCT_INDICES = {"SIPAS", "PAR_INDEX"}
 _EDITION_GAP = regex.compile(r"[\s()–-]*(?:\([^()]{0,10}\)\s*)?(?:cấp\s+tỉnh\s*)?(?:năm\s*)?", regex.I)
@@ -140,6 +144,8 @@ class SentenceAssembler:
                 if v.kind in ("score", "score_change", "percentage"):
                     return _VIETNAM, "national", {"subj_national": 1.0}
                 continue
+            if role == "plural" and v.kind == "percentage":
+                continue  # a share of a set of units still belongs to the article's subject
             if role == "region" and v.kind in ("rank", "rank_change") and regex.search(r"(?:trong|ở|tại|của)\s+$", text[max(0, cue.start - base - 8):cue.start - base]):
                 continue  # "thăng 1 bậc trong vùng TD&MNPB": a scope, not a subject
             if role in ("anaphora", "running"):
@@ -151,7 +157,7 @@ class SentenceAssembler:
                 if role == "running":
                     return (self.ctx.subject or self.ctx.main_province), "running", {"subj_running": 1.0}
                 return (self.ctx.main_province or self.ctx.subject), "anaphora", {"subj_anaphora": 1.0}
-            return None, role, {f"subj_{role}": 1.0}  # region or organisation: out of scope
+            return None, role, {f"subj_{role}": 1.0}  # region, organisation or a set of units: out of scope
         # 3. a province after the value in the same clause ("thứ 2 là TP Huế" handled above).
         after = [p for p in self.provinces if p.start >= v.end and p.start < ce]
         if after and v.kind in ("rank", "score"):
@@ -464,8 +470,8 @@ def _percent_as_score(a: SentenceAssembler, v: Mention, subj, how, modality) -> 
     if index not in _PCT_INDICES or subj is None or v.attrs["in_range"] or ihow in ("ve_after", "clause_after", "sentence_after"):
         return []
     cs, _ = _clause_bounds(text, v.start, base)
-    if any(s.attrs["role"] == "region" and cs <= s.start < v.start for s in a.subjects):
-        return []
+    if any(s.attrs["role"] in ("region", "plural") and cs <= s.start < v.start for s in a.subjects):
+        return []  # a region's or a set of provinces' score is no province's
     year, yhow = a.year_for(v, idx)
     f = {**_province_fields(subj, a.ctx), "index": index, "year": year, "score": v.attrs["value"],
          "modality": modality}

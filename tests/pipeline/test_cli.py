@@ -137,8 +137,9 @@ def test_stdin_jsonl_and_text_through_the_real_command(tmp_path):
 def test_sigterm_mid_run_leaves_the_previous_outputs_and_no_temporary_file(tmp_path):
     texts = [seed.read_text(encoding="utf-8") for seed in SEEDS]
     with gzip.open(tmp_path / "many.jsonl.gz", "wt", encoding="utf-8") as fh:
-        for i in range(3000):
-            fh.write(json.dumps({"id": f"r{i}", "text": texts[i % len(texts)]}, ensure_ascii=False) + "\n")
+        for i in range(3000):  # each text its own (caches keyed by text must not make the run end too soon)
+            text = f"{texts[i % len(texts)]}\nBài số {i}."
+            fh.write(json.dumps({"id": f"r{i}", "text": text}, ensure_ascii=False) + "\n")
     out = tmp_path / "out"
     out.mkdir()
     (out / "facts.jsonl").write_text("previous facts\n", encoding="utf-8")

@@ -77,3 +77,15 @@ def test_leading_an_economic_measure_is_not_an_index_rank():
     text = ("Chỉ số PCI của TP.HCM tụt hạng trong những năm gần đây, chưa tương xứng với tiềm năng của "
             "thành phố dẫn đầu thu ngân sách cả nước.")
     assert [f for f in extract_text(text) if f["type"] == "rank"] == []
+
+
+def test_ministries_and_sets_of_provinces_are_not_a_province():
+    """Real sentences of a PAR INDEX 2016 report: ministries' averages and ties of several provinces."""
+    text = ("Bộ Nội vụ công bố Chỉ số cải cách hành chính năm 2016 của các bộ và các tỉnh. Hậu Giang là địa phương "
+            "có Chỉ số cải cách hành chính đứng cuối bảng, đạt 62,55%. Giá trị trung bình Chỉ số cải cách hành "
+            "chính của 19 bộ, cơ quan ngang bộ đạt được là 80,94%. Có 8 tỉnh, thành phố cùng đứng vị trí thứ nhất "
+            "trên bảng xếp hạng về cải cách tài chính công với tỷ lệ điểm đạt được là 100%.")
+    facts = extract_text(text)
+    assert [(f["type"], f["province"], f.get("score")) for f in facts if f["type"] in ("score", "rank")] == \
+        [("score", "Hậu Giang", 62.55)]
+    assert sorted(f["value"] for f in facts if f["type"] == "percentage") == [62.55, 80.94, 100.0]
