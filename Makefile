@@ -25,7 +25,7 @@ eval: $(STAMP)
 
 ## Write $(OUT)/review.html: one self-contained page to check each fact against its evidence (docs/REVIEW.md).
 review: $(STAMP)
-	$(PY) -m pipeline.review --out $(OUT)
+	$(PY) -m pipeline.tools.review --out $(OUT)
 
 ## Peak memory and time of `extract` on ~500 MB of JSONL repeated from $(SHARED)/bench/vnnews.jsonl.gz (target < 1 GB).
 bench-memory: $(STAMP)

@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterator
 
-from pipeline.records import Mention
+from .mention import Mention
 
 from .trie import trie_pattern
 

@@ -11,7 +11,7 @@ from typing import Iterator
 
 import regex
 
-from pipeline.records import Mention
+from .mention import Mention
 
 from .numbers import NUMBER, parse_number
 

@@ -35,10 +35,9 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 
-if TYPE_CHECKING:                    # imported at call time: pipeline/__init__ imports this module
-    from pipeline.records import Mention
+from .mention import Mention
 
 __all__ = ["Province", "lookup", "find_provinces", "canonical_key", "ALL_LEGACY", "ALL_2025"]
 
@@ -504,8 +503,6 @@ def find_provinces(text: str, offset: int = 0, *, shadow: str | None = None) -> 
     >>> list(find_provinces("vì hòa bình, ông Nguyễn Hương Giang"))
     []
     """
-    from pipeline.records import Mention
-
     gaz = _gazetteer()
     shadow = _shadow(text) if shadow is None else shadow
     search = gaz.pattern.search

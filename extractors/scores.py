@@ -19,7 +19,7 @@ from typing import Iterator
 
 import regex
 
-from pipeline.records import Mention
+from .mention import Mention
 
 from .numbers import NUMBER, decimals, parse_number
 

@@ -18,7 +18,7 @@ from typing import Iterator
 
 import regex
 
-from pipeline.records import Mention
+from .mention import Mention
 
 _PATTERNS = {
     "running": r"(?:[Tt]ỉnh|[Đđ]ịa\s+phương|[Tt]hành\s+phố)\s+này|(?<!(?:các|những|nhiều|từng|mỗi|\d)\s+)(?<![\p{L}])[Đđ]ịa\s+phương(?!\s+(?:khác|các|hai))|[Tt]hành\s+phố\s+cảng",

@@ -14,7 +14,7 @@ from typing import Iterator
 
 import regex
 
-from pipeline.records import Mention
+from .mention import Mention
 
 _GROUP = regex.compile(
     r"""(?:nhóm|top|tốp|tóp)\s+(?P<a>\d{1,2})(?:\s*[-–]\s*(?P<b>\d{1,2}))?(?!\s*(?:/|%|tiêu|chỉ|nội|lĩnh|trụ|nhiệm|mục|bộ|vùng|nhóm))""",

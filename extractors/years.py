@@ -11,7 +11,7 @@ from typing import Iterator
 
 import regex
 
-from pipeline.records import Mention
+from .mention import Mention
 
 _YEAR = regex.compile(
     r"""(?<![\d/.,-]\s?)(?<![\d/.,-])          # not the end of a date 19/11/2021 or a number

@@ -8,7 +8,7 @@
 
 def extract_text(text, *, doc_id="text", date=None):
     """Facts of one article text (see :func:`pipeline.api.extract_text`)."""
-    from .api import extract_text as _extract_text
+    from pipeline.api import extract_text as _extract_text
 
     return _extract_text(text, doc_id=doc_id, date=date)
 

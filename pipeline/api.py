@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .extract import extract_document
-from .normalize import normalize_text
-from .records import Document
+from pipeline.core.extract import extract_document
+from pipeline.core.normalize import normalize_text
+from pipeline.records import Document
 
 
 def extract_text(text: str, *, doc_id: str = "text", date: str | None = None) -> list[dict[str, Any]]:

@@ -10,11 +10,11 @@ from typing import Sequence
 
 from tqdm import tqdm
 
-from . import prefilter
-from .engines.local import iter_results
-from .ingest import DEFAULT_MAX_BYTES
-from .run import write_results
-from .write import DocumentFailed, ResumeIndex
+from pipeline.core import prefilter
+from pipeline.batch.engines.local import iter_results
+from pipeline.batch.ingest import DEFAULT_MAX_BYTES
+from pipeline.batch.run import write_results
+from pipeline.batch.write import DocumentFailed, ResumeIndex
 
 #: Exit status of ``extract``: all documents ok / --strict stopped / usage error / some documents failed.
 EXIT_OK, EXIT_STRICT, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
@@ -26,7 +26,7 @@ def _extract(args: argparse.Namespace) -> int:
         print("error: --scheduler needs --engine dask", file=sys.stderr)
         return EXIT_USAGE
     prefilter.set_enabled(not args.no_prefilter and prefilter.env_enabled())
-    from . import classify
+    from pipeline.core import classify
 
     classify.configure(rules_only=args.rules_only or None, threshold=args.threshold, model_path=args.model)
     try:
@@ -74,7 +74,7 @@ def _extract(args: argparse.Namespace) -> int:
 
 def _run_dask(args: argparse.Namespace, resume, errors: list[dict]):
     """``--engine dask``: partitions extracted on a Dask cluster, merged into the same two files."""
-    from .engines.dask_engine import PartitionsFailed, SchedulerUnreachable, run_dask
+    from pipeline.batch.engines.dask_engine import PartitionsFailed, SchedulerUnreachable, run_dask
 
     with tqdm(desc="documents", unit="doc", disable=args.quiet or None, file=sys.stderr) as bar:
         try:
@@ -204,15 +204,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from .evaluate import run_eval
+    from pipeline.tools.evaluate import run_eval
 
     run_eval(args.gold, args.out, ablation=not args.no_ablation)
     return 0
 
 
 def _train(args: argparse.Namespace) -> int:
-    from .classify import MODEL_PATH
-    from .train import train
+    from pipeline.core.classify import MODEL_PATH
+    from pipeline.tools.train import train
 
     try:
         train(args.gold, args.out or MODEL_PATH, decisions=args.decisions)

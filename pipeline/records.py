@@ -1,13 +1,15 @@
 """Typed records passed between stages: documents, mentions, facts.
 
 Every offset in a record refers to ``Document.text``, the *normalised* text
-(see :func:`pipeline.normalize.normalize_text`), so that
+(see :func:`pipeline.core.normalize.normalize_text`), so that
 ``doc.text[m.start:m.end] == m.text`` always holds.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from extractors.mention import Mention
 
 #: Fact types of SCHEMA.md, in output order.
 FACT_TYPES = ("rank", "rank_change", "score", "score_change", "percentage", "rank_target")
@@ -51,24 +53,27 @@ class DocumentError:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """A typed span found by an extractor.
+@dataclass
+class Candidate:
+    """One proposed fact before the decider: fields, value span, provenance and features.
 
-    ``kind`` names the extractor family (``province``, ``index``, ``year``,
-    ``rank``, ``rank_change``, ``score``, ``score_change``, ``percentage``,
-    ``rank_target``, ``national``); ``attrs`` holds the parsed values.
+    ``construction`` names the linking construction that produced the pairing
+    (``nearest``, ``respectively``, ``sequence``, ...) and ``slots`` says, for
+    each of subject, index and year, where its filler came from: features read
+    these, never the linker's internals.
     """
 
-    kind: str
+    type: str
+    fields: dict[str, Any]
     start: int
     end: int
-    text: str
-    attrs: dict[str, Any] = field(default_factory=dict)
-    rule: str = ""
-
-    def shifted(self, offset: int) -> "Mention":
-        return Mention(self.kind, self.start + offset, self.end + offset, self.text, self.attrs, self.rule)
+    rule: str
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 1.0
+    group: tuple = ()            # candidates of one group compete: at most one is kept
+    rule_choice: bool = True     # the rules' own pairing (False: an alternative for the decider)
+    value: Mention | None = None  # the value mention the candidate was built from
+    assembler: Any = field(default=None, repr=False, compare=False)  # its sentence's SentenceAssembler
 
 
 @dataclass(slots=True)
@@ -103,3 +108,40 @@ class Fact:
         if "modality" not in out:
             out["modality"] = self.fields.get("modality", "actual")
         return out
+
+
+def _prov(name: Any) -> Any:
+    from extractors.provinces import canonical_key
+
+    return canonical_key(name) if name else None
+
+
+def _r2(x: Any) -> Any:
+    return None if x is None else round(float(x), 2)
+
+
+def fact_key(f: dict[str, Any]) -> tuple:
+    """The scoring key of a fact record (gold or output), by SCHEMA.md's rules.
+
+    Extraction states a key once per sentence and scoring compares sets of keys,
+    so both read it here.
+
+    >>> fact_key({"type": "rank", "province": "TP.HCM", "index": "PCI", "year": 2023, "rank": 27})
+    ('rank', 'hochiminh', 'PCI', 2023, 27)
+    >>> fact_key({"type": "percentage", "value": 96.55, "modality": "actual"})
+    ('percentage', 96.55, 'actual')
+    """
+    t = f["type"]
+    if t == "rank":
+        return (t, _prov(f.get("province")), f.get("index"), f.get("year"), f.get("rank"))
+    if t == "rank_change":
+        return (t, _prov(f.get("province")), f.get("index"), f.get("year"), int(f["delta"]) if f.get("delta") is not None else None)
+    if t == "score":
+        return (t, _prov(f.get("province")), f.get("index"), f.get("year"), _r2(f.get("score")))
+    if t == "score_change":
+        return (t, _prov(f.get("province")), f.get("index"), f.get("year"), _r2(f.get("delta")))
+    if t == "percentage":
+        return (t, _r2(f.get("value")), f.get("modality"))
+    if t == "rank_target":
+        return (t, _prov(f.get("province")), f.get("index"), f.get("rank_min"), f.get("rank_max"))
+    raise ValueError(f"unknown fact type {t!r}")

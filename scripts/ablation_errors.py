@@ -17,8 +17,8 @@ import argparse
 from collections import defaultdict
 from pathlib import Path
 
-from pipeline.evaluate import fact_key
-from pipeline.train import fit, gold_rows, predict, rules_facts
+from pipeline.records import fact_key
+from pipeline.tools.train import fit, gold_rows, predict, rules_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -100,7 +100,7 @@ def _shuffled(rows, gold, docs, folds: int, n: int) -> None:
     import random
     import statistics
 
-    from pipeline.evaluate import score
+    from pipeline.tools.evaluate import score
 
     base = score(rules_facts(rows), gold, docs)["micro"]
     margins = []

@@ -47,7 +47,7 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTH
 
 
 def _texts(inputs: list[str], limit: int | None) -> list[str]:
-    from pipeline.ingest import iter_inputs
+    from pipeline.batch.ingest import iter_inputs
     from pipeline.records import Document
 
     out: list[str] = []
@@ -97,7 +97,7 @@ def measure(kind: str, inputs: list[str], limit: int | None, jobs: int, min_seco
     t0 = time.perf_counter()
     res: dict[str, Any] = {"kind": kind}
     if kind == "regex_floor":
-        from pipeline.prefilter import FACT_HINT
+        from pipeline.core.prefilter import FACT_HINT
 
         texts = _texts(inputs, limit)
 
@@ -111,7 +111,7 @@ def measure(kind: str, inputs: list[str], limit: int | None, jobs: int, min_seco
     elif kind == "baseline":
         from underthesea import sent_tokenize, word_tokenize
 
-        from pipeline.prefilter import matches
+        from pipeline.core.prefilter import matches
 
         texts = _texts(inputs, limit)
         word_tokenize("Chỉ số PCI năm 2022 tăng 7 bậc.")  # load the model before the clock
@@ -129,10 +129,10 @@ def measure(kind: str, inputs: list[str], limit: int | None, jobs: int, min_seco
         seconds, cpu_seconds, runs = _repeat(segment_all, min_seconds)
         res.update(stats)
     elif kind == "pipeline":
-        from pipeline.engines import work_items
-        from pipeline.engines.dask_engine import code_fingerprint
-        from pipeline.engines.local import LocalEngine
-        from pipeline.run import write_results
+        from pipeline.batch.engines import work_items
+        from pipeline.batch.engines.dask_engine import code_fingerprint
+        from pipeline.batch.engines.local import LocalEngine
+        from pipeline.batch.run import write_results
 
         res["code"] = code_fingerprint()  # the code just imported: others may edit the tree meanwhile
 
@@ -170,8 +170,8 @@ def _profile(inputs: list[str], top: int = 25) -> list[dict[str, Any]]:
     import cProfile
     import pstats
 
-    from pipeline.engines import process_item, warm_up, work_items
-    from pipeline.run import write_results
+    from pipeline.batch.engines import process_item, warm_up, work_items
+    from pipeline.batch.run import write_results
 
     warm_up()
     prof = cProfile.Profile()
@@ -360,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                     "load_average_before": os.getloadavg()},
         "git": {"head": _git("rev-parse", "--short", "HEAD"), "dirty_files": _git("status", "--porcelain", "-uno"),
-                "extract_py": _git("log", "--oneline", "-1", "--", "pipeline/extract.py")},
+                "extract_py": _git("log", "--oneline", "-1", "--", "pipeline/core/extract.py")},
         "settings": {"limit": args.limit, "baseline_limit": args.baseline_limit, "jobs": args.jobs,
                      "rounds": args.rounds, "min_seconds": args.min_seconds,
                      "prefilter_env": os.environ.get("PIPELINE_NO_PREFILTER", "")},
@@ -409,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, r in report["corpora"].items():
         print(_table(name, r, args.jobs))
         print()
-    print(f"pipeline/extract.py: {report['git']['extract_py']}")
+    print(f"pipeline/core/extract.py: {report['git']['extract_py']}")
     m = report["machine"]
     print(f"machine: {os.cpu_count()} CPUs, load average before {m['load_average_before'][0]:.1f}, "
           f"after {m['load_average_after'][0]:.1f}; a plain CPU loop in {args.jobs} processes did "

@@ -5,7 +5,7 @@
 Synthetic but real text: each document strings together real Vietnamese sentences of
 the gold sets (corpus/seeds, ../shared/corpus/dev when present) — evidence sentences,
 each bringing its gold facts with offsets recomputed in the new document, and other
-sentences of the same articles as filler. The page is built with pipeline.review and
+sentences of the same articles as filler. The page is built with pipeline.tools.review and
 opened in a fresh headless Chromium per run (system chromium + chromedriver via Selenium).
 
 Load time = navigation start to the later of DOMContentLoaded end and the page's own
@@ -29,7 +29,7 @@ import regex
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline import audit, review  # noqa: E402
+from pipeline.tools import audit, review  # noqa: E402
 
 _SENT = regex.compile(r"[^\n.!?]+[.!?]?")
 

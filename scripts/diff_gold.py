@@ -2,7 +2,7 @@
 import sys
 from collections import defaultdict
 
-from pipeline.evaluate import evaluate_folder, fact_key, load_gold
+from pipeline.tools.evaluate import evaluate_folder, fact_key, load_gold
 
 folder = sys.argv[1]
 only = set(sys.argv[2:])

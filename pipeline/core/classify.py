@@ -1,0 +1,191 @@
+"""Decide stage: which candidate pairing of each value is a real fact, and how sure we are.
+
+Two deciders share one interface, ``decide(group) -> [(candidate, confidence)]``
+over the competing pairings of one value:
+
+* :class:`RulesDecider` keeps the rules' own pairing, with a confidence from
+  how it was linked;
+* :class:`ModelDecider` scores every pairing with the trained logistic
+  regression (:mod:`pipeline.tools.train`) and keeps the most probable one if its
+  probability reaches the threshold; the probability is the fact's ``confidence``.
+
+The model file is plain JSON (weights, feature names, metadata): loading it
+never unpickles or executes anything. A content hash inside the file is
+checked on load, so a corrupted or hand-edited file is refused with a clear
+message instead of silently changing the output.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from pipeline.records import Candidate
+
+MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "candidate_model.json"
+#: Default probability a pairing needs to become a fact (``--threshold``, ``PIPELINE_THRESHOLD``).
+DEFAULT_THRESHOLD = 0.5
+
+_SURE = {"subj_clause": 0.95, "subj_after": 0.9, "subj_list": 0.9, "subj_sentence": 0.8, "subj_anaphora": 0.85,
+         "subj_running": 0.8, "subj_national": 0.85, "subj_clause_after": 0.75, "subj_carry": 0.7, "subj_main": 0.65,
+         "seq": 0.8, "pct": 0.9}
+
+
+class ModelError(ValueError):
+    """The model file cannot be used (missing, corrupted, tampered, wrong format)."""
+
+
+def rule_confidence(cand: Candidate) -> float:
+    return max((_SURE[k] for k in cand.features if k in _SURE), default=0.7)
+
+
+class RulesDecider:
+    """The rules alone: keep each group's rule pairing."""
+
+    wants_alternatives = False
+
+    def __call__(self, group: list[Candidate]) -> list[tuple[Candidate, float]]:
+        return [(c, rule_confidence(c)) for c in group if c.rule_choice]
+
+
+class CandidateModel:
+    """A logistic regression over named features, stored as JSON weights."""
+
+    def __init__(self, weights: dict[str, float], intercept: float, meta: dict[str, Any]):
+        self.weights = weights
+        self.intercept = intercept
+        self.meta = meta
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def contributions(self, features: dict[str, float]) -> list[tuple[str, float]]:
+        """(feature, weight x value), largest effect first: what drove a decision."""
+        items = [(k, self.weights.get(k, 0.0) * v) for k, v in features.items() if self.weights.get(k)]
+        return sorted(items, key=lambda kv: -abs(kv[1]))
+
+    # -- persistence ------------------------------------------------------------
+    def to_json(self) -> str:
+        body = {"weights": dict(sorted(self.weights.items())), "intercept": self.intercept}
+        doc = {"format": "vn-facts-candidate-model/1", **self.meta, **body,
+               "sha256": _digest(body)}
+        return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    @classmethod
+    def load(cls, path: str | Path = MODEL_PATH) -> "CandidateModel":
+        path = Path(path)
+        try:
+            doc = json.loads(path.read_text("utf-8"))
+        except FileNotFoundError:
+            raise ModelError(f"{path}: model file not found (run `make train`)") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ModelError(f"{path}: model file is corrupted ({exc}); refusing to use it") from None
+        if not isinstance(doc, dict) or doc.get("format") != "vn-facts-candidate-model/1":
+            raise ModelError(f"{path}: not a candidate model (format {doc.get('format') if isinstance(doc, dict) else None!r})")
+        try:
+            weights = {str(k): float(v) for k, v in doc["weights"].items()}
+            intercept = float(doc["intercept"])
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ModelError(f"{path}: model weights are malformed ({exc})") from None
+        body = {"weights": doc["weights"], "intercept": doc["intercept"]}
+        if doc.get("sha256") != _digest(body):
+            raise ModelError(f"{path}: content hash mismatch: the file was modified after training; "
+                             "refusing to use it (re-run `make train`)")
+        meta = {k: v for k, v in doc.items() if k not in ("weights", "intercept", "sha256")}
+        return cls(weights, intercept, meta)
+
+
+def _digest(body: dict) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+class ModelDecider:
+    """The trained model picks among each value's pairings."""
+
+    wants_alternatives = True
+
+    def __init__(self, model: CandidateModel, threshold: float = DEFAULT_THRESHOLD, *, pos: bool = True):
+        self.model = model
+        self.threshold = threshold
+        self.pos = pos
+
+    def scored(self, group: list[Candidate]) -> list[tuple[Candidate, float, dict[str, float]]]:
+        from pipeline.core.features import candidate_features
+
+        rule = next((c for c in group if c.rule_choice), None)
+        out = []
+        for c in group:
+            feats = candidate_features(c.assembler, c, rule, pos=self.pos)
+            out.append((c, self.model.probability(feats), feats))
+        return out
+
+    def __call__(self, group: list[Candidate]) -> list[tuple[Candidate, float]]:
+        scored = self.scored(group)
+        best = max(scored, key=lambda t: t[1], default=None)
+        if best is None or best[1] < self.threshold:
+            return []
+        return [(best[0], best[1])]
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path: str, mtime: float) -> CandidateModel:
+    return CandidateModel.load(path)
+
+
+#: This process's decision settings (``configure``; engines pass them to their workers).
+_CONFIG: dict[str, Any] = {
+    "rules_only": os.environ.get("PIPELINE_RULES_ONLY", "").lower() in {"1", "true", "yes", "on"},
+    "threshold": float(os.environ.get("PIPELINE_THRESHOLD", DEFAULT_THRESHOLD)),
+    "model_path": os.environ.get("PIPELINE_MODEL") or None,
+}
+
+
+def configure(*, rules_only: bool | None = None, threshold: float | None = None, model_path: str | None = None) -> None:
+    """Set how this process decides (``--rules-only``, ``--threshold``, ``--model``)."""
+    for k, v in (("rules_only", rules_only), ("threshold", threshold), ("model_path", model_path)):
+        if v is not None:
+            _CONFIG[k] = v
+
+
+def config() -> dict[str, Any]:
+    return dict(_CONFIG)
+
+
+def default_decider():
+    """The model decider when the shipped model is there, else (or with ``rules_only``) the rules.
+
+    Environment: ``PIPELINE_RULES_ONLY=1``, ``PIPELINE_THRESHOLD=0.6``, ``PIPELINE_MODEL=path``.
+    A model file that exists (or was named) but does not verify raises :class:`ModelError`:
+    never a silent fallback.
+    """
+    if _CONFIG["rules_only"]:
+        return RulesDecider()
+    path = _CONFIG["model_path"] or _MODEL_PATH_STR
+    try:  # one stat per document: a model retrained while the process runs is picked up
+        mtime = os.stat(path).st_mtime
+    except OSError:
+        if not _CONFIG["model_path"]:
+            return RulesDecider()
+        mtime = 0.0  # a named model that is missing: load() says so
+    return _model_decider(path, mtime, _CONFIG["threshold"])
+
+
+_MODEL_PATH_STR = str(MODEL_PATH)
+
+
+@lru_cache(maxsize=4)
+def _model_decider(path: str, mtime: float, threshold: float) -> ModelDecider:
+    return ModelDecider(_load_cached(path, mtime), threshold)
+
+
+def explain(group: Iterable[Candidate], model: CandidateModel, top: int = 8) -> list[dict[str, Any]]:
+    """For a reviewer: each pairing's probability and the features that drove it."""
+    decider = ModelDecider(model)
+    return [{"fields": c.fields, "rule_choice": c.rule_choice, "probability": round(p, 4),
+             "top_features": [(k, round(w, 3)) for k, w in model.contributions(f)[:top]]}
+            for c, p, f in decider.scored(list(group))]

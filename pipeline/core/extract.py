@@ -1,0 +1,114 @@
+"""The extraction stages for one document: segment -> mentions -> assemble -> decide -> facts.
+
+Every stage is a small module; this one only wires them:
+
+* :mod:`pipeline.core.segment` splits sentences (underthesea) with exact offsets;
+* :mod:`pipeline.core.prefilter` lets only sentences that can hold a fact through
+  the value extractors and the classifier;
+* :mod:`pipeline.core.mentions` runs the extractors over each sentence;
+* :mod:`pipeline.core.assemble` pairs values with subject, index and year
+  (and :mod:`pipeline.core.alternatives` proposes the other pairings);
+* :mod:`pipeline.core.classify` keeps, per value, the pairing the trained model
+  accepts (the rules' own pairing when no model is used) and sets ``confidence``;
+* :mod:`pipeline.core.resolve` gives the article's province and era.
+"""
+from __future__ import annotations
+
+from itertools import groupby
+
+import regex
+
+from extractors.provinces import document_shadow
+
+from pipeline.core.assemble import DocContext, assemble_sentence
+from pipeline.core.mentions import sentence_mentions
+from pipeline.core.prefilter import Hints
+from pipeline.records import Candidate, Document, Fact, fact_key
+from pipeline.core.resolve import is_post_merger, main_province_record
+from pipeline.core.segment import split_sentences
+
+_EDITION = regex.compile(
+    r"(?:PCI|PAPI|PAR\s*INDEX|SIPAS|ICT\s*Index|DTI|PGI|DDCI)\)?\s*(?:cấp\s+tỉnh\s*)?(?:năm\s*)?((?:19|20)\d\d)(?![\d/])", regex.I)
+
+
+def edition_year(text: str) -> int | None:
+    """The first edition named in the article ("PCI 2023", "(DTI) năm 2024"): the year of last resort."""
+    m = _EDITION.search(text)
+    return int(m.group(1)) if m else None
+
+
+def candidates(doc: Document, *, alternatives: bool = False) -> list[tuple[Candidate, object]]:
+    """All candidate facts of ``doc`` with the sentence each comes from, in text order."""
+    hints = Hints(doc.text)  # one prefilter scan: the document, then each sentence
+    if not hints.any():
+        return []
+    post = is_post_merger(doc)
+    ctx = DocContext(main_province=main_province_record(doc), era_total=34 if post else 63, post_merger=post)
+    ctx.edition_year = edition_year(doc.text)
+    out = []
+    shadow = document_shadow(doc.text)  # computed for the article's province just above
+    sentences = split_sentences(doc.text, until=hints.end)
+    passing = [hints.sentence(s.start, s.end, s.text) for s in sentences]
+    last = max((i for i, ok in enumerate(passing) if ok), default=-1)
+    for sent, ok in zip(sentences[:last + 1], passing):  # nothing after the last passing sentence can hold a fact
+        # sentences the prefilter rejects still tell the next ones their subject, index and year
+        mentions = sentence_mentions(sent, values=ok, doc_shadow=shadow)
+        for cand in assemble_sentence(sent, mentions, ctx, alternatives=alternatives):
+            out.append((cand, sent))
+    return out
+
+
+def extract_document(doc: Document, *, decide=None) -> list[Fact]:
+    """Facts of one document in text order; a key is stated once per sentence (percentages: once per figure)."""
+    from pipeline.core.classify import default_decider
+
+    decide = decide or default_decider()
+    pairs = candidates(doc, alternatives=decide.wants_alternatives)
+    facts: list[Fact] = []
+    seen: set = set()
+    for _, group in groupby(pairs, key=lambda p: (p[1].start, p[0].group)):
+        group = list(group)
+        sent = group[0][1]
+        for cand, confidence in decide([c for c, _ in group]):
+            # a statement repeated in another sentence is kept (its own evidence); one sentence states a key once
+            key = (fact_key({"type": cand.type, **cand.fields}), sent.start,
+                   cand.start if cand.type == "percentage" else None)
+            if key in seen:
+                continue
+            seen.add(key)
+            rule = f"{cand.rule}|model" if decide.wants_alternatives else cand.rule
+            start, end = evidence_span(cand, sent)
+            facts.append(Fact(doc.doc_id, cand.type, dict(cand.fields), doc.text[start:end], start, end,
+                              confidence, rule))
+    return facts
+
+
+_TRIM = " \t\n,;:–-"
+
+
+def evidence_span(cand: Candidate, sent) -> tuple[int, int]:
+    """The clause that states the fact, widened to the index and subject it names in the sentence.
+
+    "Năm 2022, Thái Bình xếp thứ 13/63 ... về chỉ số SIPAS, tăng 27 bậc so với năm 2021; chỉ số
+    PAR INDEX xếp thứ 43/63 ..." gives each index's facts their own clause, not the whole sentence.
+    """
+    from pipeline.core.assemble import _clause_bounds
+
+    lo, hi = _clause_bounds(sent.text, cand.start, sent.start)
+    hi = max(hi, cand.end)
+    a = cand.assembler
+    if a is not None:
+        near = lambda ms: min(ms, key=lambda m: abs(m.start - cand.start)) if ms else None
+        idx = near([m for m in a.indices if m.attrs["index"] == cand.fields.get("index")])
+        prov = near([m for m in a.provinces if m.attrs["name"] == cand.fields.get("province")])
+        for m in (idx, prov):
+            if m is not None and abs(m.start - cand.start) <= 200:
+                lo, hi = min(lo, m.start), max(hi, m.end)
+    text = sent.text
+    while lo < hi and text[lo - sent.start] in _TRIM:
+        lo += 1
+    while hi > lo and text[hi - 1 - sent.start] in _TRIM + ".":
+        hi -= 1
+    if hi - lo < 8:  # nothing sensible left: the whole sentence
+        return sent.start, sent.end
+    return lo, hi
