@@ -26,6 +26,7 @@ from pipeline.core.prefilter import Hints
 from pipeline.records import Candidate, Document, Fact, fact_key
 from pipeline.core.resolve import is_post_merger, main_province_record
 from pipeline.core.segment import split_sentences
+from pipeline.core.structure.tables import TABLE_CONFIDENCE, table_rows
 
 _EDITION = regex.compile(
     r"(?:PCI|PAPI|PAR\s*INDEX|SIPAS|ICT\s*Index|DTI|PGI|DDCI)\)?\s*(?:cấp\s+tỉnh\s*)?(?:năm\s*)?((?:19|20)\d\d)(?![\d/])", regex.I)
@@ -55,7 +56,26 @@ def candidates(doc: Document, *, alternatives: bool = False) -> list[tuple[Candi
         mentions = sentence_mentions(sent, values=ok, doc_shadow=shadow)
         for cand in assemble_sentence(sent, mentions, ctx, alternatives=alternatives):
             out.append((cand, sent))
-    return out
+    rows = table_rows(doc.text, post_merger=post, era_total=ctx.era_total, default_year=edition_year(doc.text),
+                      main_province=ctx.main_province)
+    return _with_table_rows(out, rows) if rows else out
+
+
+def _with_table_rows(out: list, rows: list) -> list:
+    """Table-row candidates (:mod:`pipeline.core.structure.tables`) slotted in text order.
+
+    The sentence path's pairs keep their order; a value it already read (same offset and
+    type) is not read again from the table.
+    """
+    produced = {(c.start, c.type) for c, _ in out}
+    rows = [(c, s) for c, s in rows if (c.start, c.type) not in produced]
+    merged, i = [], 0
+    for cand, sent in out:
+        while i < len(rows) and rows[i][1].start < sent.start:
+            merged.append(rows[i])
+            i += 1
+        merged.append((cand, sent))
+    return merged + rows[i:]
 
 
 def extract_document(doc: Document, *, decide=None) -> list[Fact]:
@@ -69,14 +89,17 @@ def extract_document(doc: Document, *, decide=None) -> list[Fact]:
     for _, group in groupby(pairs, key=lambda p: (p[1].start, p[0].group)):
         group = list(group)
         sent = group[0][1]
-        for cand, confidence in decide([c for c, _ in group]):
+        cands = [c for c, _ in group]
+        # a table row's reading is the structure's, not the sentence classifier's (it never saw tables)
+        decided = [(c, TABLE_CONFIDENCE) for c in cands] if cands[0].rule == "table_row" else decide(cands)
+        for cand, confidence in decided:
             # a statement repeated in another sentence is kept (its own evidence); one sentence states a key once
             key = (fact_key({"type": cand.type, **cand.fields}), sent.start,
                    cand.start if cand.type == "percentage" else None)
             if key in seen:
                 continue
             seen.add(key)
-            rule = f"{cand.rule}|model" if decide.wants_alternatives else cand.rule
+            rule = f"{cand.rule}|model" if decide.wants_alternatives and cand.rule != "table_row" else cand.rule
             start, end = evidence_span(cand, sent)
             facts.append(Fact(doc.doc_id, cand.type, dict(cand.fields), doc.text[start:end], start, end,
                               confidence, rule))

@@ -1,0 +1,174 @@
+"""Outlines: the subject, index and year that a report's headings give the items below them.
+
+Provincial reports and plans write their figures as numbered outlines::
+
+    1. Đối với thành phố Cần Thơ (cũ): a) PAR INDEX: Đạt 89,13%, hạng 22/63 (tăng 20 bậc).
+    b) SIPAS: Đạt 82,5%, xếp thứ 40/63.
+    2. Đối với tỉnh Sóc Trăng (cũ): a) PAR INDEX: ...
+
+The heading ("1. Đối với thành phố Cần Thơ (cũ):") names the subject of everything under
+it; each item ("a) PAR INDEX:") names its index; a year in a heading or an item label
+holds below it. A sentence linker reads "Đạt 89,13%, hạng 22/63" without a subject or an
+index; :func:`outline_context` gives each span of the outline the context it inherits, so
+the linker can use it as the running subject, index and year.
+
+Markers: level 1 are line-initial ``1.``, ``1)``, ``I.``; level 2 are ``a)`` (also inside a
+line, when the letters run a, b, c, ...), line-initial ``a.``, ``1.1.`` and line-initial
+dashes and bullets (``-``, ``+``, ``•``). A heading holds until the next heading of its
+level; the last one holds over its own line and the item and continuation lines after it.
+
+>>> ctx = outline_context("1. Đối với tỉnh Sóc Trăng: a) PAR INDEX: hạng 22/63. b) SIPAS: đạt 82,5%.")
+>>> [(s, e, c["province"]["name"], c["index"]) for s, e, c in ctx]
+[(0, 26, 'Sóc Trăng', None), (27, 52, 'Sóc Trăng', 'PAR_INDEX'), (53, 73, 'Sóc Trăng', 'SIPAS')]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from extractors.indices import find_indices
+from extractors.provinces import find_provinces
+from extractors.years import find_years
+
+_HEADING = regex.compile(r"(?m)^[ \t]*(?:(?P<num>\d{1,2})[.)]|(?P<roman>[IVX]{1,4})[.)])(?=[ \t]+\S)")
+_SUBNUM = regex.compile(r"(?m)^[ \t]*(?P<num>\d{1,2}\.\d{1,2})\.?(?=[ \t]+\S)")
+_LETTER = regex.compile(r"(?:(?<=^)|(?<=[\s:;.,]))(?P<letter>[a-zđ])\)(?=[ \t]+\S)", regex.M)
+_LETTER_DOT = regex.compile(r"(?m)^[ \t]*(?P<letter>[a-zđ])\.(?=[ \t]+\S)")
+_BULLET = regex.compile(r"(?m)^[ \t]*(?P<bullet>[-+•*–])(?=[ \t]+\S)")
+#: The label of an item: its words up to the first colon (or the end of a short clause).
+_LABEL_END = regex.compile(r":|\.(?:\s|$)|\n")
+_LETTERS = "abcdđefghijklmnopqrstuvwxyz"
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    start: int       # where the marker starts
+    body: int        # where the item's text starts
+    level: int       # 1 heading, 2 item
+    number: int      # its place in its sequence (1 for "1.", "a)", "I."; 0 for bullets)
+
+
+def _province_record(text: str, offset: int) -> dict | None:
+    found = list(find_provinces(text, offset))
+    if not found:
+        return None
+    a = found[0].attrs
+    return {"name": a["name"], "code": a.get("code"), "province_2025": a.get("province_2025")}
+
+
+def _label(text: str, body: int, limit: int) -> str:
+    """The item's label: from its body to the first colon or full stop, at most ``limit`` chars."""
+    chunk = text[body:body + limit]
+    m = _LABEL_END.search(chunk)
+    return chunk[:m.start()] if m else chunk
+
+
+def _own_context(text: str, m: Marker) -> dict:
+    """What the item's own label names: province, index, year (None for what it leaves open)."""
+    label = _label(text, m.body, 160 if m.level == 1 else 80)
+    strong = [i for i in find_indices(label) if i.attrs["strength"] != "component" and i.attrs["index"] != "OTHER"]
+    years = [y for y in find_years(label) if y.attrs["role"] == "edition"]
+    return {"province": _province_record(label, m.body),
+            "index": strong[0].attrs["index"] if strong else None,
+            "year": years[0].attrs["year"] if years else None}
+
+
+def _markers(text: str) -> list[Marker]:
+    heads = []
+    for m in _HEADING.finditer(text):
+        n = int(m.group("num")) if m.group("num") else _ROMAN.get(m.group("roman"), 0)
+        if n:
+            heads.append(Marker(m.start(), m.end(), 1, n))
+    # level 1 counts 1, 2, 3...: a lone "2023." or "5." in prose is no heading
+    kept: list[Marker] = []
+    for i, h in enumerate(heads):
+        prev_ok = any(p.number == h.number - 1 for p in kept)
+        next_ok = any(q.number == h.number + 1 and q.start > h.start for q in heads[i + 1:i + 4])
+        if h.number == 1 or prev_ok or next_ok:
+            kept.append(h)
+    items = [Marker(m.start(), m.end(), 2, 0) for m in _SUBNUM.finditer(text)]
+    items += [Marker(m.start(), m.end(), 2, 0) for m in _BULLET.finditer(text)]
+    items += [Marker(m.start(), m.end(), 2, _LETTERS.index(m.group("letter")) + 1) for m in _LETTER_DOT.finditer(text)]
+    letters = [Marker(m.start(), m.end(), 2, _LETTERS.index(m.group("letter")) + 1) for m in _LETTER.finditer(text)]
+    # letters must run a, b, c: "x)" alone is no item
+    run: list[Marker] = []
+    for lm in letters:
+        if lm.number == 1:
+            run.append(lm)
+        elif run and any(r.number == lm.number - 1 for r in run[-3:]):
+            run.append(lm)
+    taken = {m.start for m in kept}
+    out = kept + [m for m in items + run if m.start not in taken]
+    return sorted(set(out), key=lambda m: m.start)
+
+
+def _line_end(text: str, pos: int) -> int:
+    e = text.find("\n", pos)
+    return len(text) if e < 0 else e
+
+
+def _continues(text: str, pos: int) -> bool:
+    """Does the line starting at ``pos`` continue the outline (lower-case or digit start)?"""
+    line = text[pos:_line_end(text, pos)].lstrip()
+    return bool(line) and (line[0].islower() or line[0].isdigit())
+
+
+def _intro_context(text: str, start: int) -> dict:
+    """The line that introduces an outline ("Kết quả năm 2024 như sau:"): what it names holds below."""
+    empty = {"province": None, "index": None, "year": None}
+    before = text[:start].rstrip()
+    line = before[before.rfind("\n") + 1:]
+    if not line.endswith(":") or len(line) > 300:
+        return empty
+    base = len(before) - len(line)
+    return _own_context(text, Marker(base, base, 1, 0)) if line else empty
+
+
+def outline_context(text: str) -> list[tuple[int, int, dict]]:
+    """Spans of outline items with the context they inherit, in text order.
+
+    Each span runs from an item's marker to the next marker (or the end of the
+    outline); its dict has ``province`` (a record: name, code, province_2025),
+    ``index`` (a code) and ``year``, each None when no enclosing heading or item names it.
+    Text outside any outline gets no span.
+    """
+    markers = _markers(text)
+    if not markers:
+        return []
+    out: list[tuple[int, int, dict]] = []
+    head_ctx: dict | None = None
+    intro: dict | None = None
+    for i, m in enumerate(markers):
+        nxt = markers[i + 1].start if i + 1 < len(markers) else None
+        end = _line_end(text, m.body)
+        # the outline goes on over continuation lines and up to the next marker when it is near
+        while end < len(text) and (nxt is None or end < nxt):
+            after = end + 1
+            if nxt is not None and text[after:nxt].strip() == "":
+                end = nxt
+                break
+            if not _continues(text, after):
+                break
+            end = _line_end(text, after)
+        if nxt is not None and nxt < end:
+            end = nxt
+        own = _own_context(text, m)
+        if m.level == 1:
+            if m.number == 1 or intro is None:
+                intro = _intro_context(text, m.start)
+            head_ctx = {k: own[k] if own[k] is not None else intro[k] for k in ("province", "index", "year")}
+            ctx = dict(head_ctx)
+        else:
+            if head_ctx is not None and out and out[-1][1] < m.start and text[out[-1][1]:m.start].strip():
+                head_ctx = None  # prose between: the heading no longer holds
+            base = head_ctx or _intro_context(text, m.start)
+            ctx = {k: own[k] if own[k] is not None else base[k] for k in ("province", "index", "year")}
+        while end > m.start and text[end - 1] in " \t\n":
+            end -= 1
+        out.append((m.start, end, ctx))
+    return out
+
+
+__all__ = ["outline_context"]
