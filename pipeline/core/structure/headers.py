@@ -152,5 +152,7 @@ def is_header(line: Line) -> bool:
         return False
     labels = labels_of_line(line)
     named = [lab for lab in labels if lab.role not in ("other",)]
+    if line.style in ("pipe", "wide") and len(labels) >= 2 and named:
+        return True  # cells of words over the rows: a header, even one that names no rank or score
     return len(labels) >= 2 and len(named) >= 2 and any(lab.role in ("rank", "score", "component", "year_value") for lab in labels)
 

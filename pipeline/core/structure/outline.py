@@ -12,7 +12,7 @@ holds below it. A sentence linker reads "Đạt 89,13%, hạng 22/63" without a 
 index; :func:`outline_context` gives each span of the outline the context it inherits, so
 the linker can use it as the running subject, index and year.
 
-Markers: level 1 are line-initial ``1.``, ``1)``, ``I.``; level 2 are ``a)`` (also inside a
+Markers: level 0 are line-initial Roman numerals ``I.``; level 1 ``1.``, ``1)``; level 2 are ``a)`` (also inside a
 line, when the letters run a, b, c, ...), line-initial ``a.``, ``1.1.`` and line-initial
 dashes and bullets (``-``, ``+``, ``•``). A heading holds until the next heading of its
 level; the last one holds over its own line and the item and continuation lines after it.
@@ -46,7 +46,7 @@ _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII":
 class Marker:
     start: int       # where the marker starts
     body: int        # where the item's text starts
-    level: int       # 1 heading, 2 item
+    level: int       # 0 section (I.), 1 heading (1.), 2 item (a), -, 1.1.)
     number: int      # its place in its sequence (1 for "1.", "a)", "I."; 0 for bullets)
 
 
@@ -68,7 +68,7 @@ def _label(text: str, body: int, limit: int) -> str:
 def _own_context(text: str, m: Marker) -> dict:
     """What the item's own label names: province, index, year (None for what it leaves open)."""
     label = _label(text, m.body, 160 if m.level == 1 else 80)
-    strong = [i for i in find_indices(label) if i.attrs["strength"] != "component" and i.attrs["index"] != "OTHER"]
+    strong = [i for i in find_indices(label) if i.attrs["strength"] == "strong" and i.attrs["index"] != "OTHER"]
     years = [y for y in find_years(label) if y.attrs["role"] == "edition"]
     return {"province": _province_record(label, m.body),
             "index": strong[0].attrs["index"] if strong else None,
@@ -79,13 +79,13 @@ def _markers(text: str) -> list[Marker]:
     heads = []
     for m in _HEADING.finditer(text):
         n = int(m.group("num")) if m.group("num") else _ROMAN.get(m.group("roman"), 0)
-        if n:
-            heads.append(Marker(m.start(), m.end(), 1, n))
-    # level 1 counts 1, 2, 3...: a lone "2023." or "5." in prose is no heading
+        if n:  # Roman numerals head sections (level 0), above the numbered headings (level 1)
+            heads.append(Marker(m.start(), m.end(), 0 if m.group("roman") else 1, n))
+    # headings count 1, 2, 3...: a lone "2023." or "5." in prose is no heading
     kept: list[Marker] = []
     for i, h in enumerate(heads):
-        prev_ok = any(p.number == h.number - 1 for p in kept)
-        next_ok = any(q.number == h.number + 1 and q.start > h.start for q in heads[i + 1:i + 4])
+        prev_ok = any(p.number == h.number - 1 and p.level == h.level for p in kept)
+        next_ok = any(q.number == h.number + 1 and q.level == h.level for q in heads[i + 1:i + 4])
         if h.number == 1 or prev_ok or next_ok:
             kept.append(h)
     items = [Marker(m.start(), m.end(), 2, 0) for m in _SUBNUM.finditer(text)]
@@ -138,8 +138,7 @@ def outline_context(text: str) -> list[tuple[int, int, dict]]:
     if not markers:
         return []
     out: list[tuple[int, int, dict]] = []
-    head_ctx: dict | None = None
-    intro: dict | None = None
+    stack: list[tuple[int, dict]] = []  # (level, context) of the headings that hold here
     for i, m in enumerate(markers):
         nxt = markers[i + 1].start if i + 1 < len(markers) else None
         end = _line_end(text, m.body)
@@ -154,17 +153,16 @@ def outline_context(text: str) -> list[tuple[int, int, dict]]:
             end = _line_end(text, after)
         if nxt is not None and nxt < end:
             end = nxt
+        while stack and stack[-1][0] >= m.level:
+            stack.pop()
+        if m.number <= 1 and all(level < 0 for level, _ in stack):
+            # the first heading or item of an outline: its introduction ("... năm 2024 như sau:") holds
+            stack = [(-1, _intro_context(text, m.start))]
+        base = stack[-1][1] if stack else {"province": None, "index": None, "year": None}
         own = _own_context(text, m)
-        if m.level == 1:
-            if m.number == 1 or intro is None:
-                intro = _intro_context(text, m.start)
-            head_ctx = {k: own[k] if own[k] is not None else intro[k] for k in ("province", "index", "year")}
-            ctx = dict(head_ctx)
-        else:
-            if head_ctx is not None and out and out[-1][1] < m.start and text[out[-1][1]:m.start].strip():
-                head_ctx = None  # prose between: the heading no longer holds
-            base = head_ctx or _intro_context(text, m.start)
-            ctx = {k: own[k] if own[k] is not None else base[k] for k in ("province", "index", "year")}
+        ctx = {k: own[k] if own[k] is not None else base[k] for k in ("province", "index", "year")}
+        if m.level < 2:
+            stack.append((m.level, ctx))
         while end > m.start and text[end - 1] in " \t\n":
             end -= 1
         out.append((m.start, end, ctx))

@@ -76,6 +76,7 @@ class Table:
     title: str
     first_line: int
     profile: bool = False      # a column per year: each row's label names rank or score
+    header_style: str | None = None  # the header line's style (pipe, wide, single; "cell": one per line)
     years: list[int] = field(default_factory=list)
 
 
@@ -147,7 +148,7 @@ def _with_header(lines: list[Line], first_row: int, rows: list[Row], rows_at: se
     labels = labels_of_line(lines[header]) if header is not None else None
     if header is not None:
         title = title + "\n" + lines[header].text
-    return Table(rows, labels, title, top)
+    return Table(rows, labels, title, top, header_style=lines[header].style if header is not None else None)
 
 
 def _one_cell_tables(lines: list[Line], used: set[int]) -> list[Table]:
@@ -190,7 +191,7 @@ def _one_cell_tables(lines: list[Line], used: set[int]) -> list[Table]:
         if rows:
             top = single[k]
             title = _title_text(lines, top, set()) + "\n" + "\n".join(lines[i].text for i in single[k:j])
-            out.append(Table(rows, labels, title, top))
+            out.append(Table(rows, labels, title, top, header_style="cell"))
             used.update(single[k:pos])
             k = pos
         else:
@@ -215,7 +216,7 @@ def _profile_tables(lines: list[Line], used: set[int]) -> list[Table]:
         rows, j = [], i
         for j in range(i + 1, min(len(lines), i + 12)):
             row = lines[j]
-            if not row.text.strip():
+            if not row.text.strip() or (not row.cells and row.style == "pipe"):  # blank, or a "|---|" rule
                 continue
             cells = list(row.cells)
             values = cells[1:]
@@ -349,7 +350,7 @@ def _roles_from_shape(rows: list[Row], context: str) -> dict[int, Label]:
     return roles
 
 
-def _validated(roles: dict[int, Label], rows: list[Row], by_header: bool) -> dict[int, Label]:
+def _validated(roles: dict[int, Label], rows: list[Row]) -> dict[int, Label]:
     out = {}
     for p, lab in roles.items():
         col = _column(rows, p)
@@ -406,9 +407,12 @@ def _read_ranking(table: Table, *, post_merger: bool, era_total: int, default_ye
     context = table.title
     index = _table_index(context)
     year = _table_year(context, index) or default_year
-    by_header = bool(table.labels) and bool(roles := _validated(_roles_from_header(table, rows), rows, True))
-    if not by_header:
-        roles = _validated(_roles_from_shape(rows, context), rows, False)
+    roles = _validated(_roles_from_header(table, rows), rows) if table.labels else {}
+    by_header = bool(roles)
+    if not by_header and (table.labels is None or table.header_style == "single"):
+        # no header, or a line of words that only looked like one (a title): the shape decides.
+        # A real header (cells) that names no rank or score column says the table holds none.
+        roles = _validated(_roles_from_shape(rows, context), rows)
     feats = {"table_header": 1.0} if by_header else {"table_shape": 1.0}
     rank_cols = [p for p, lab in roles.items() if lab.role == "rank"]
     score_cols = [p for p, lab in roles.items() if lab.role in ("score",) and lab.component is None]
