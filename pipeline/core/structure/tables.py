@@ -421,8 +421,12 @@ def _read_ranking(table: Table, *, post_merger: bool, era_total: int, default_ye
     if not rank_cols and stt:
         sc = score_cols[0] if score_cols else None
         falling = sc is not None and _non_decreasing([-r.cells[sc].value for r in rows if r.cells[sc].kind != "empty"])
-        if rows[0].province is not None and (falling or _RANKING_WORDS.search(context)) and \
-                all(b > a for a, b in zip([r.cells[stt[0]].value for r in rows], [r.cells[stt[0]].value for r in rows][1:])):
+        numbers = [r.cells[stt[0]].value for r in rows]
+        # row numbers are ranks when the score falls down the rows, or when a ranking lists names
+        # only; a table with other figures (a budget) is ordered by something else
+        others = any(c.kind in ("int", "dec") for r in rows for p, c in enumerate(r.cells) if p != stt[0])
+        if rows[0].province is not None and all(b > a for a, b in zip(numbers, numbers[1:])) and (
+                falling or (not others and _RANKING_WORDS.search(context))):
             ordinal = _ordinal_ranks(rows, stt[0], sc)
     national = bool(_NATIONAL.search(context))
     subject = _table_subject(context) or main_province
