@@ -449,7 +449,7 @@ def _read_ranking(table: Table, *, post_merger: bool, era_total: int, default_ye
                 continue
             idx = lab.index or index
             y = row_year or lab.year or year
-            if idx is None or y is None:
+            if idx in (None, "OTHER") or y is None:  # "GRDP (%)": another statistic's column
                 continue
             kind = "rank" if lab.role == "rank" else "score"
             total = _total(cell.attrs.get("total"), national, era_total, max_rank) if kind == "rank" else None
@@ -485,7 +485,7 @@ def _read_profile(table: Table, *, post_merger: bool, era_total: int, default_ye
             # a row named by its index alone ("| PCI | 65,1 | 66,2 |"): the values say what it holds
             role = "score" if all(c.kind in ("dec", "empty") for c in values) else (
                 "rank" if _RANKING_WORDS.search(context) else None)
-        if idx is None or role not in ("rank", "score", "component"):
+        if idx in (None, "OTHER") or role not in ("rank", "score", "component"):
             continue
         kind = "rank" if role == "rank" else "score"
         if kind == "rank" and not _is_rank_column(values) or kind == "score" and not _is_score_column(values):
