@@ -126,7 +126,7 @@ def _single_space(body: str, s0: int) -> list[Cell]:
             flush()
             continue
         cell = make_cell(tok.group(), s0 + tok.start())
-        if cell.kind == "text":
+        if cell.kind == "text" or (run and tok.group() in ("-", "–")):  # "Bà Rịa - Vũng Tàu" is one cell
             run.append(tok)
         else:
             flush()

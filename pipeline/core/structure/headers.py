@@ -11,7 +11,7 @@ by single spaces only, where the keywords themselves mark the column borders.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -29,6 +29,8 @@ _KEYWORDS = regex.compile(r"""
   |(?P<grade>xếp\s+loại|nhóm(?:\s+điều\s+hành)?|\bmức\b|ghi\s+chú|xu\s+hướng|đánh\s+giá)
 """, regex.I | regex.X)
 _YEAR = regex.compile(r"(?<!\d)(?:19[89]\d|20[0-4]\d)(?!\d)")
+_SCOPE = regex.compile(r"(?:vùng|khu\s+vực|miền)\b[^|()]*|trong\s+(?:nhóm|khối)\b[^|()]*", regex.I)
+_NATIONAL = regex.compile(r"cả\s+nước|toàn\s+quốc", regex.I)
 _ATTACH_GAP = regex.compile(r"[\s(]*(?:chỉ\s+số\s+)?(?:năm\s+)?", regex.I)
 
 
@@ -46,6 +48,8 @@ class Label:
     component: str | None = None
     year: int | None = None
     pct: bool = False
+    scope: str | None = None   # a rank within a group: "Xếp hạng vùng ĐBSCL" -> "vùng ĐBSCL"
+    national: bool = False     # "Xếp hạng cả nước": rank_total is the era's count
 
 
 def _indices(text: str):
@@ -77,7 +81,9 @@ def label_of(text: str) -> Label:
         role = kw.lastgroup
         if role == "year" and year is not None:
             role = "other"
-        return Label(role, index, component if role in ("rank", "score") else None, year, pct)
+        scope = _SCOPE.search(t) if role == "rank" else None
+        return Label(role, index, component if role in ("rank", "score") else None, year, pct,
+                     scope.group().strip(" ()") if scope else None, role == "rank" and bool(_NATIONAL.search(t)))
     if component:
         return Label("component", index, component, year, pct)
     if strong:
@@ -113,7 +119,7 @@ def labels_of_line_text(text: str) -> list[Label]:
             strength = m.attrs["strength"]
             last = out[-1] if out else None
             if attach and last.index is None and last.component is None:
-                out[-1] = Label(last.role, m.attrs["index"], m.attrs.get("component"), last.year, last.pct)
+                out[-1] = replace(last, index=m.attrs["index"], component=m.attrs.get("component"))
             elif strength == "component":
                 out.append(Label("component", m.attrs["index"], m.attrs["component"]))
             else:
@@ -122,7 +128,7 @@ def labels_of_line_text(text: str) -> list[Label]:
             y = int(m.group())
             if attach and out[-1].year is None:
                 last = out[-1]
-                out[-1] = Label(last.role, last.index, last.component, y, last.pct)
+                out[-1] = replace(last, year=y)
             else:
                 out.append(Label("year_value", year=y))
         prev_end = b

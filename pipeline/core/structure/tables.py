@@ -25,7 +25,7 @@ How a table is read, in the shapes of :mod:`pipeline.core.structure.cells`:
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import regex
 
@@ -53,6 +53,8 @@ _PREFIX = regex.compile(r"\s*(?:(?:tỉnh|thành\s+phố|tp\.?|thủ\s+đô)\s*)
 _TAIL = regex.compile(r"\s*(?:\((?:cũ|mới)\))?\s*[*¹²³]*\s*", regex.I)
 _INDEX_YEAR_GAP = regex.compile(r"[\s()–-]*(?:\([^()]{0,10}\)\s*)?(?:cấp\s+tỉnh\s*)?(?:năm\s*)?", regex.I)
 _VALUE_KINDS = ("int", "dec")
+_BARE_SCOPES = ("vùng", "khu vực", "miền")
+_GROUP = regex.compile(r"(?:vùng|khu\s+vực|miền)\s+\p{Lu}[^\n,.;:()|]*")
 
 
 @dataclass
@@ -73,10 +75,11 @@ class Table:
 
     rows: list[Row]
     labels: list[Label] | None
-    title: str
+    title: str                 # the title lines and the header's text: what names index and year
     first_line: int
     profile: bool = False      # a column per year: each row's label names rank or score
     header_style: str | None = None  # the header line's style (pipe, wide, single; "cell": one per line)
+    header_text: str = ""      # the header alone: "cả nước" there belongs to its column, not the table
     years: list[int] = field(default_factory=list)
 
 
@@ -146,9 +149,9 @@ def _with_header(lines: list[Line], first_row: int, rows: list[Row], rows_at: se
     top = header if header is not None else first_row
     title = _title_text(lines, top, rows_at)
     labels = labels_of_line(lines[header]) if header is not None else None
-    if header is not None:
-        title = title + "\n" + lines[header].text
-    return Table(rows, labels, title, top, header_style=lines[header].style if header is not None else None)
+    head = lines[header].text if header is not None else ""
+    return Table(rows, labels, title + "\n" + head, top,
+                 header_style=lines[header].style if header is not None else None, header_text=head)
 
 
 def _one_cell_tables(lines: list[Line], used: set[int]) -> list[Table]:
@@ -190,8 +193,9 @@ def _one_cell_tables(lines: list[Line], used: set[int]) -> list[Table]:
             pos += n
         if rows:
             top = single[k]
-            title = _title_text(lines, top, set()) + "\n" + "\n".join(lines[i].text for i in single[k:j])
-            out.append(Table(rows, labels, title, top, header_style="cell"))
+            head = "\n".join(lines[i].text for i in single[k:j])
+            out.append(Table(rows, labels, _title_text(lines, top, set()) + "\n" + head, top,
+                             header_style="cell", header_text=head))
             used.update(single[k:pos])
             k = pos
         else:
@@ -226,8 +230,8 @@ def _profile_tables(lines: list[Line], used: set[int]) -> list[Table]:
             rows.append(Row(cells[0].start, cells[-1].end, cells, 0))
             used.add(j)
         if rows:
-            title = _title_text(lines, i, set()) + "\n" + ln.text
-            out.append(Table(rows, labels, title, i, profile=True, years=years))
+            out.append(Table(rows, labels, _title_text(lines, i, set()) + "\n" + ln.text, i, profile=True,
+                             years=years, header_text=ln.text))
             used.add(i)
     return out
 
@@ -278,6 +282,10 @@ def _table_year(title: str, index: str | None) -> int | None:
             if 0 <= y.start - m.end <= 22 and _INDEX_YEAR_GAP.fullmatch(title[m.end:y.start]):
                 return y.attrs["year"]
     return years[-1].attrs["year"]
+
+
+def _title_only(table: Table) -> str:
+    return table.title[:len(table.title) - len(table.header_text)] if table.header_text else table.title
 
 
 def _table_subject(title: str) -> dict | None:
@@ -356,9 +364,9 @@ def _validated(roles: dict[int, Label], rows: list[Row]) -> dict[int, Label]:
         col = _column(rows, p)
         if lab.role == "year_value":  # "| Tỉnh | 2022 | 2023 |": the values say what the years hold
             if all(c.kind in ("dec", "empty") for c in col) and _is_score_column(col):
-                lab = Label("score", lab.index, lab.component, lab.year, lab.pct)
+                lab = replace(lab, role="score")
             elif _is_rank_column(col):
-                lab = Label("rank", lab.index, lab.component, lab.year, lab.pct)
+                lab = replace(lab, role="rank")
             else:
                 continue
         if lab.role == "rank" and _is_rank_column(col):
@@ -389,10 +397,12 @@ def _province_fields(p: dict, post_merger: bool) -> dict:
 
 
 def _candidate(kind: str, cell: Cell, subject: dict, index: str, component: str | None, year: int,
-               value, total: int | None, post_merger: bool, feats: dict) -> Candidate:
+               value, total: int | None, post_merger: bool, feats: dict, scope: str | None = None) -> Candidate:
     base = {**_province_fields(subject, post_merger), "index": index}
     if component:
         base["component"] = component
+    if scope and kind == "rank":
+        base["scope"] = scope
     if kind == "rank":
         f = {**base, "year": year, "rank": int(value), "rank_total": total, "modality": "actual"}
     else:
@@ -428,7 +438,7 @@ def _read_ranking(table: Table, *, post_merger: bool, era_total: int, default_ye
         if rows[0].province is not None and all(b > a for a, b in zip(numbers, numbers[1:])) and (
                 falling or (not others and _RANKING_WORDS.search(context))):
             ordinal = _ordinal_ranks(rows, stt[0], sc)
-    national = bool(_NATIONAL.search(context))
+    national = bool(_NATIONAL.search(_title_only(table)))
     subject = _table_subject(context) or main_province
     out: list[tuple[Candidate, Row]] = []
     max_rank = max([int(r.cells[p].value) for p in rank_cols for r in rows if r.cells[p].kind == "int"] + (ordinal or [0]))
@@ -452,9 +462,12 @@ def _read_ranking(table: Table, *, post_merger: bool, era_total: int, default_ye
             if idx in (None, "OTHER") or y is None:  # "GRDP (%)": another statistic's column
                 continue
             kind = "rank" if lab.role == "rank" else "score"
-            total = _total(cell.attrs.get("total"), national, era_total, max_rank) if kind == "rank" else None
+            if lab.scope and lab.scope.lower() in _BARE_SCOPES and (named := _GROUP.search(_title_only(table))):
+                lab = replace(lab, scope=named.group().strip())  # "Xếp hạng vùng" under "... vùng ĐBSCL"
+            total = _total(cell.attrs.get("total"), (national and not lab.scope) or lab.national, era_total,
+                           max_rank) if kind == "rank" else None
             made.append((cell.start, _candidate(kind, cell, subj, idx, lab.component, y, cell.value, total,
-                                                post_merger, feats)))
+                                                post_merger, feats, lab.scope)))
         out.extend((c, r) for _, c in sorted(made, key=lambda t: t[0]))
     return out
 
@@ -472,7 +485,7 @@ def _read_profile(table: Table, *, post_merger: bool, era_total: int, default_ye
     context = table.title
     index = _table_index(context)
     subject = _table_subject(context) or main_province
-    national = bool(_NATIONAL.search(context))
+    national = bool(_NATIONAL.search(_title_only(table)))
     out: list[tuple[Candidate, Row]] = []
     if subject is None:
         return out
