@@ -101,7 +101,7 @@ def _markers(text: str) -> list[Marker]:
             run.append(lm)
     taken = {m.start for m in kept}
     out = kept + [m for m in items + run if m.start not in taken]
-    return sorted(set(out), key=lambda m: m.start)
+    return sorted(set(out), key=lambda m: (m.start, m.level, m.body, m.number))
 
 
 def _line_end(text: str, pos: int) -> int:
@@ -116,14 +116,20 @@ def _continues(text: str, pos: int) -> bool:
 
 
 def _intro_context(text: str, start: int) -> dict:
-    """The line that introduces an outline ("Kết quả năm 2024 như sau:"): what it names holds below."""
+    """The line that introduces an outline: what it names holds below.
+
+    Either a lead-in ("Kết quả năm 2024 như sau:") or a title right above
+    ("BÁO CÁO KẾT QUẢ CÁC CHỈ SỐ NĂM 2023": short, no full stop).
+    """
     empty = {"province": None, "index": None, "year": None}
     before = text[:start].rstrip()
-    line = before[before.rfind("\n") + 1:]
-    if not line.endswith(":") or len(line) > 300:
+    line = before[before.rfind("\n") + 1:].strip()
+    lead_in = line.endswith(":") and len(line) <= 300
+    title = 0 < len(line) <= 120 and not line.endswith((".", "!", "?", ";", ","))
+    if not (lead_in or title):
         return empty
-    base = len(before) - len(line)
-    return _own_context(text, Marker(base, base, 1, 0)) if line else empty
+    base = before.rfind(line)
+    return _own_context(text, Marker(base, base, 1, 0))
 
 
 def outline_context(text: str) -> list[tuple[int, int, dict]]:
