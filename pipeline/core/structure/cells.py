@@ -23,7 +23,9 @@ from extractors.numbers import NUMBER, parse_number
 
 #: A cell that is one number: an optional tie mark, the number, "/63", "%", a trailing dot.
 _NUMERIC = regex.compile(
-    rf"(?P<eq>=)?(?P<num>{NUMBER})(?:\s*/\s*(?P<total>\d{{2,3}}))?\s*(?P<pct>%)?\.?")
+    rf"(?P<eq>=)?(?P<num>{NUMBER})(?:\s*/\s*(?P<total>\d{{2,3}}))?\s*(?:(?P<pct>%)|điểm)?\.?", regex.I)
+#: A numbered cell: "1. Quảng Ninh" in a row whose cells are not split by single spaces.
+_NUMBERED = regex.compile(r"(\d{1,2})[.)]?\s+(?=\p{Lu})")
 #: A signed number or an arrow: a change column ("+3", "↑2", "(-0,5)"), never a rank or score.
 _CHANGE = regex.compile(rf"\(?\s*(?:[+\-–−↑↓▲▼]|tăng|giảm)\s*{NUMBER}\s*(?:bậc|điểm|%)?\s*\)?", regex.I)
 _EMPTY = regex.compile(r"[-–—_.…*/x]*")
@@ -96,7 +98,7 @@ def split_cells(line: str, start: int) -> tuple[list[Cell], str]:
             cells.append(make_cell(text, s) if text else Cell(s, s, "", "empty"))
         if all(regex.fullmatch(r"[:\-–— ]*", c.text) for c in cells):
             return [], "pipe"
-        return cells, "pipe"
+        return _numbered(cells), "pipe"
     body, s0 = _strip(line, start)
     if not body:
         return [], "single"
@@ -106,8 +108,21 @@ def split_cells(line: str, start: int) -> tuple[list[Cell], str]:
             if part:
                 cells.append(make_cell(part, s0 + body.index(part, pos)))
                 pos = body.index(part, pos) + len(part)
-        return cells, "wide"
+        return _numbered(cells), "wide"
     return _single_space(body, s0), "single"
+
+
+def _numbered(cells: list[Cell]) -> list[Cell]:
+    """Split "1. Quảng Ninh" into the row number and the name."""
+    out = []
+    for c in cells:
+        m = _NUMBERED.match(c.text) if c.kind == "text" else None
+        if m:
+            out.append(make_cell(m.group(1), c.start))
+            out.append(make_cell(c.text[m.end():], c.start + m.end()))
+        else:
+            out.append(c)
+    return out
 
 
 def _single_space(body: str, s0: int) -> list[Cell]:
