@@ -34,6 +34,9 @@ _PIPE = "|"
 _WIDE = regex.compile(r"\t+| {2,}")
 _TOKEN = regex.compile(r"\S+")
 _SKIP_TOKEN = regex.compile(r"…|\.{3}")
+_DIGIT = regex.compile(r"\d")
+#: Tokens without digits that are still no words: skipped ("…"), empty cells ("-") or changes ("↑").
+_MARKS = frozenset({"…", "...", "-", "–", "—", "_", "x", "*", "↑", "↓", "▲", "▼", "="})
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +130,12 @@ def _numbered(cells: list[Cell]) -> list[Cell]:
 
 def _single_space(body: str, s0: int) -> list[Cell]:
     """Runs of words are one text cell; every number (or change) is a cell of its own."""
+    if not _DIGIT.search(body) and not any(t in _MARKS for t in body.split()):
+        return [Cell(s0, s0 + len(body), body, "text")]  # prose or a name: one cell (most lines; fast)
+    return _tokens(body, s0)
+
+
+def _tokens(body: str, s0: int) -> list[Cell]:
     cells: list[Cell] = []
     run: list[regex.Match] = []
 
@@ -137,10 +146,14 @@ def _single_space(body: str, s0: int) -> list[Cell]:
             run.clear()
 
     for tok in _TOKEN.finditer(body):
-        if _SKIP_TOKEN.fullmatch(tok.group()):
+        word = tok.group()
+        if not _DIGIT.search(word) and word not in _MARKS:
+            run.append(tok)  # a word: no need to classify it
+            continue
+        if _SKIP_TOKEN.fullmatch(word):
             flush()
             continue
-        cell = make_cell(tok.group(), s0 + tok.start())
+        cell = make_cell(word, s0 + tok.start())
         if cell.kind == "text" or (run and tok.group() in ("-", "–")):  # "Bà Rịa - Vũng Tàu" is one cell
             run.append(tok)
         else:
@@ -163,7 +176,7 @@ class Line:
 
 
 #: Lines longer than this are prose paragraphs: they are not split into cells (it costs time).
-MAX_LINE_CHARS = 400
+MAX_LINE_CHARS = 300
 
 
 def document_lines(text: str) -> list[Line]:

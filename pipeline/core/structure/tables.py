@@ -209,8 +209,8 @@ def _profile_tables(lines: list[Line], used: set[int]) -> list[Table]:
     for i, ln in enumerate(lines):
         if i in used or not ln.cells or len(ln.text) > 200:
             continue
-        if any(c.kind in ("int", "dec", "change") for c in ln.cells):
-            continue
+        if any(c.kind in ("int", "dec", "change") for c in ln.cells) or sum(c.kind == "year" for c in ln.cells) < 2:
+            continue  # (cheap tests first: reading labels runs the index matcher)
         labels = labels_of_line(ln)
         years = [lab.year for lab in labels if lab.role == "year_value"]
         if len(years) < 2 or labels[0].role == "year_value" or any(lab.role == "year_value" for lab in labels[:1]):
