@@ -100,3 +100,13 @@ def test_extract_adds_rows_in_text_order_and_skips_values_already_read():
     merged = _with_table_rows(out, rows)
     assert [(c.start, c.type) for c, _ in merged] == [(2, "rank"), (50, "rank"), (102, "rank"), (102, "score")]
     assert merged[2][0] is out[1][0]  # the sentence path's own reading of offset 102 is kept
+
+
+def test_group_rows_do_not_break_a_table_and_the_country_row_gives_a_score_only():
+    text = ("Kết quả Chỉ số PAPI 2022 các tỉnh Bắc Trung Bộ\n| STT | Tỉnh | Điểm PAPI | Xếp hạng |\n|---|---|---|---|\n"
+            "| | Vùng Bắc Trung Bộ | | |\n| 1 | Thừa Thiên Huế | 45,55 | 3 (+2) |\n| 2 | Hà Tĩnh | 44,10 | 9 (-1) |\n"
+            "| | Trung bình cả nước | 42,36 | |")
+    cands = _read(text)
+    ranks = [(c.fields["province"], c.fields["rank"], text[c.start:c.end]) for c in cands if c.type == "rank"]
+    assert ranks == [("Thừa Thiên Huế", 3, "3"), ("Hà Tĩnh", 9, "9")]  # the value, not its change in brackets
+    assert [(c.type, c.fields["score"]) for c in cands if c.fields["province"] == "Việt Nam"] == [("score", 42.36)]

@@ -23,7 +23,8 @@ from extractors.numbers import NUMBER, parse_number
 
 #: A cell that is one number: an optional tie mark, the number, "/63", "%", a trailing dot.
 _NUMERIC = regex.compile(
-    rf"(?P<eq>=)?(?P<num>{NUMBER})(?:\s*/\s*(?P<total>\d{{2,3}}))?\s*(?:(?P<pct>%)|điểm)?\.?", regex.I)
+    rf"(?:(?:thứ|hạng)\s+)?(?P<eq>=)?(?P<num>{NUMBER})(?:\s*/\s*(?P<total>\d{{2,3}}))?\s*(?:(?P<pct>%)|điểm)?\.?"
+    rf"(?P<change>\s*\(\s*[+\-–−↑↓]?\s*{NUMBER}\s*(?:bậc|điểm)?\s*\))?", regex.I)  # "5 (+2)": the change is ignored
 #: A numbered cell: "1. Quảng Ninh" in a row whose cells are not split by single spaces.
 _NUMBERED = regex.compile(r"(\d{1,2})[.)]?\s+(?=\p{Lu})")
 #: A signed number or an arrow: a change column ("+3", "↑2", "(-0,5)"), never a rank or score.
@@ -73,6 +74,9 @@ def make_cell(text: str, start: int) -> Cell:
         decimal = bool(m.group("pct")) or ("," in num) or ("." in num and not regex.fullmatch(r"\d{1,3}(?:\.\d{3})+", num))
         attrs = {"total": int(m.group("total")) if m.group("total") else None, "tie": bool(m.group("eq")),
                  "pct": bool(m.group("pct"))}
+        if m.group("change"):  # the value is the figure, not its change in brackets
+            text = text[:m.start("change")].rstrip()
+            end = start + len(text)
         return Cell(start, end, text, "dec" if decimal else "int", value, attrs)
     if _CHANGE.fullmatch(text):
         return Cell(start, end, text, "change")

@@ -54,6 +54,10 @@ _TAIL = regex.compile(r"\s*(?:\((?:cũ|mới)\))?\s*[*¹²³]*\s*:?", regex.I)
 _INDEX_YEAR_GAP = regex.compile(r"[\s()–-]*(?:\([^()]{0,10}\)\s*)?(?:cấp\s+tỉnh\s*)?(?:năm\s*)?", regex.I)
 _VALUE_KINDS = ("int", "dec")
 _BARE_SCOPES = ("vùng", "khu vực", "miền")
+_NATIONAL_ROW = regex.compile(
+    r"(?:(?:điểm\s+)?(?:trung\s+bình|bình\s+quân|trung\s+vị)\s+)?(?:(?:của\s+)?cả\s+nước|toàn\s+quốc|Việt\s+Nam)",
+    regex.I)
+_VIETNAM = {"name": "Việt Nam", "code": None, "province_2025": "Việt Nam"}
 _GROUP = regex.compile(r"(?:vùng|khu\s+vực|miền)\s+\p{Lu}[^\n,.;:()|]*")
 
 
@@ -67,6 +71,7 @@ class Row:
     key: int
     province: dict | None = None
     year: int | None = None
+    national: bool = False     # "Trung bình cả nước": the country's score, never a rank
 
 
 @dataclass
@@ -114,7 +119,16 @@ def _row_of(line: Line) -> Row | None:
         return Row(*span, cells, k, province=p)
     if not provinces and cells[0].kind == "year" and all(c.kind != "text" or len(c.text) <= 30 for c in cells):
         return Row(*span, cells, 0, year=int(cells[0].value))
+    texts = [i for i, c in enumerate(cells) if c.kind == "text"]
+    if not provinces and len(texts) == 1 and _NATIONAL_ROW.fullmatch(cells[texts[0]].text):
+        return Row(*span, cells, texts[0], province=_VIETNAM, national=True)
     return None
+
+
+def _separator(line: Line) -> bool:
+    """A row of a pipe table that only names a group ("| Vùng Đồng bằng sông Hồng | | |"): no break."""
+    return line.style == "pipe" and sum(c.kind == "text" for c in line.cells) <= 1 and \
+        all(c.kind in ("text", "empty") for c in line.cells)
 
 
 # ---------------------------------------------------------------------------- finding tables
@@ -140,12 +154,14 @@ def _title_text(lines: list[Line], first: int, rows_at: set[int]) -> str:
 
 def _with_header(lines: list[Line], first_row: int, rows: list[Row], rows_at: set[int]) -> Table:
     header = None
-    for j in _nonblank_above(lines, first_row, 2):
+    for j in _nonblank_above(lines, first_row, 4):
         if j in rows_at:
             break
         if is_header(lines[j]):
             header = j
             break
+        if not (lines[j].style == "pipe" and (not lines[j].cells or _separator(lines[j]))):
+            break  # only a "|---|" rule or a group's name may stand between the header and the rows
     top = header if header is not None else first_row
     title = _title_text(lines, top, rows_at)
     labels = labels_of_line(lines[header]) if header is not None else None
@@ -255,8 +271,8 @@ def find_tables(text: str) -> list[Table]:
             if block and (rows[block[-1]].province is None) != (rows[i].province is None):
                 close()
             block.append(i)
-        elif ln.text.strip() and (ln.cells or ln.style != "pipe"):  # a "|---|---|" rule is no break
-            close()
+        elif ln.text.strip() and (ln.cells or ln.style != "pipe") and not (block and _separator(ln)):
+            close()  # (a "|---|---|" rule or a group's name inside a pipe table is no break)
     close()
     tables += _profile_tables(lines, used)
     tables += _one_cell_tables(lines, used)
@@ -414,6 +430,10 @@ def _candidate(kind: str, cell: Cell, subject: dict, index: str, component: str 
 def _read_ranking(table: Table, *, post_merger: bool, era_total: int, default_year: int | None,
                   main_province: dict | None) -> list[tuple[Candidate, Row]]:
     rows = _modal_rows(table.rows)
+    every = rows
+    rows = [r for r in rows if not r.national]  # the country's row takes no part in ranks or shapes
+    if not rows:
+        return []
     context = table.title
     index = _table_index(context)
     year = _table_year(context, index) or default_year
@@ -442,20 +462,24 @@ def _read_ranking(table: Table, *, post_merger: bool, era_total: int, default_ye
     subject = _table_subject(context) or main_province
     out: list[tuple[Candidate, Row]] = []
     max_rank = max([int(r.cells[p].value) for p in rank_cols for r in rows if r.cells[p].kind == "int"] + (ordinal or [0]))
-    for i, r in enumerate(rows):
+    place = {id(r): i for i, r in enumerate(rows)}
+    for r in every:
         subj = r.province or subject
         row_year = r.year
         if subj is None:
             continue
         made: list[tuple[int, Candidate]] = []
-        if ordinal is not None and index and (row_year or year):
+        if r.national:
+            pass  # scores only
+        elif ordinal is not None and index and (row_year or year):
+            i = place[id(r)]
             cell = r.cells[stt[0]]
             made.append((cell.start, _candidate("rank", cell, subj, index, None, row_year or year, ordinal[i],
                                                 _total(None, national, era_total, max_rank), post_merger,
                                                 {**feats, "table_ordinal": 1.0})))
         for p, lab in sorted(roles.items()):
             cell = r.cells[p]
-            if cell.kind == "empty" or lab.role not in ("rank", "score", "component"):
+            if cell.kind == "empty" or lab.role not in ("rank", "score", "component") or (r.national and lab.role == "rank"):
                 continue
             idx = lab.index or index
             y = row_year or lab.year or year
