@@ -14,6 +14,7 @@ Every stage is a small module; this one only wires them:
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from itertools import groupby
 
 import regex
@@ -64,11 +65,18 @@ def candidates(doc: Document, *, alternatives: bool = False) -> list[tuple[Candi
 def _with_table_rows(out: list, rows: list) -> list:
     """Table-row candidates (:mod:`pipeline.core.structure.tables`) slotted in text order.
 
-    The sentence path's pairs keep their order; a value it already read (same offset and
-    type) is not read again from the table.
+    A table row is read by its columns: the sentence path's readings of a value inside a
+    row that gave table facts are dropped ("Xếp hạng\n1 Đà Nẵng 70,12 2" is no rank 1 of
+    Đà Nẵng: the 1 is the row number). The other pairs keep their order.
     """
-    produced = {(c.start, c.type) for c, _ in out}
-    rows = [(c, s) for c, s in rows if (c.start, c.type) not in produced]
+    spans = sorted({(s.start, s.end) for _, s in rows})
+    starts = [a for a, _ in spans]
+
+    def in_row(c) -> bool:
+        k = bisect_right(starts, c.end - 1) - 1  # the last row starting before the value ends
+        return k >= 0 and spans[k][1] > c.start
+
+    out = [(c, s) for c, s in out if not in_row(c)]
     merged, i = [], 0
     for cand, sent in out:
         while i < len(rows) and rows[i][1].start < sent.start:

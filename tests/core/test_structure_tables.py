@@ -92,14 +92,17 @@ def test_rows_are_sentences_covering_the_row():
     assert len(find_tables(RANKING)) == 1
 
 
-def test_extract_adds_rows_in_text_order_and_skips_values_already_read():
-    s1, s2 = Sentence(0, 10, "x" * 10), Sentence(100, 110, "y" * 10)
-    mk = lambda start, typ: Candidate(typ, {}, start, start + 2, "r")
-    out = [(mk(2, "rank"), s1), (mk(102, "rank"), s2)]
-    rows = [(mk(50, "rank"), Sentence(48, 60, "z" * 12)), (mk(102, "rank"), s2), (mk(102, "score"), s2)]
+def test_extract_adds_rows_in_text_order_and_table_rows_own_their_values():
+    s1, s2, s3 = Sentence(0, 10, "x" * 10), Sentence(40, 58, "y" * 18), Sentence(100, 110, "w" * 10)
+    mk = lambda start, typ, end=None: Candidate(typ, {}, start, end or start + 2, "r")
+    out = [(mk(2, "rank"), s1), (mk(45, "rank", 52), s2), (mk(102, "rank"), s3)]
+    row = Sentence(50, 60, "z" * 10)
+    rows = [(mk(50, "rank"), row), (mk(55, "score"), row)]
     merged = _with_table_rows(out, rows)
-    assert [(c.start, c.type) for c, _ in merged] == [(2, "rank"), (50, "rank"), (102, "rank"), (102, "score")]
-    assert merged[2][0] is out[1][0]  # the sentence path's own reading of offset 102 is kept
+    # the sentence path's value 45-52 reaches into the row 50-60: the row's own reading replaces it
+    assert [(c.start, c.type, c.rule) for c, _ in merged] == [(2, "rank", "r"), (50, "rank", "r"), (55, "score", "r"),
+                                                             (102, "rank", "r")]
+    assert merged[1][1] is row and merged[3][0] is out[2][0]
 
 
 def test_group_rows_do_not_break_a_table_and_the_country_row_gives_a_score_only():

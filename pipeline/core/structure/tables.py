@@ -54,6 +54,8 @@ _TAIL = regex.compile(r"\s*(?:\((?:cũ|mới)\))?\s*[*¹²³]*\s*:?", regex.I)
 _INDEX_YEAR_GAP = regex.compile(r"[\s()–-]*(?:\([^()]{0,10}\)\s*)?(?:cấp\s+tỉnh\s*)?(?:năm\s*)?", regex.I)
 _VALUE_KINDS = ("int", "dec")
 _BARE_SCOPES = ("vùng", "khu vực", "miền")
+#: Words of a statement: a line holding them is a sentence about a figure, not a table row.
+_STATEMENT = regex.compile(r"\b(?:xếp|thứ|hạng|đạt|tăng|giảm|đứng|vị\s+trí|với|là)\b", regex.I)
 _NATIONAL_ROW = regex.compile(
     r"(?:(?:điểm\s+)?(?:trung\s+bình|bình\s+quân|trung\s+vị)\s+)?(?:(?:của\s+)?cả\s+nước|toàn\s+quốc|Việt\s+Nam)",
     regex.I)
@@ -113,9 +115,9 @@ def _row_of(line: Line) -> Row | None:
     span = (cells[0].start, cells[-1].end)
     if len(provinces) == 1:
         k, p = provinces[0]
-        other = sum(len(c.text) for i, c in enumerate(cells) if c.kind == "text" and i != k)
-        if other > 30:
-            return None
+        others = [c.text for i, c in enumerate(cells) if c.kind == "text" and i != k]
+        if sum(map(len, others)) > 30 or any(_STATEMENT.search(t) for t in others):
+            return None  # a sentence ("1. Quảng Ninh: 71,25 điểm, xếp thứ 1"): the sentence path's
         return Row(*span, cells, k, province=p)
     if not provinces and cells[0].kind == "year" and all(c.kind != "text" or len(c.text) <= 30 for c in cells):
         return Row(*span, cells, 0, year=int(cells[0].value))
