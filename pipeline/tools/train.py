@@ -68,6 +68,8 @@ def document_rows(doc, gold_keys: set | None, labels: dict | None = None,
             key = fact_key({"type": cand.type, **cand.fields})
             sibling_keys.setdefault(sent.start, {}).setdefault(key, set()).add(cand.group)
     for cand, sent in pairs:
+        if cand.rule == "table_row":
+            continue  # table rows are read by the structure reader, never decided by the classifier
         fact = {"doc_id": doc.doc_id, "type": cand.type, **cand.fields}
         key = fact_key(fact)
         if labels is not None:
