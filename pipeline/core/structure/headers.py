@@ -156,9 +156,11 @@ def is_header(line: Line) -> bool:
         return False
     if line.style == "single" and len(line.text) > 160:
         return False
+    if line.style in ("pipe", "wide"):
+        # two cells of words or more right over the rows: a header, even one that names no rank or
+        # score (then the table holds none); one cell is a title row ("| Kết quả PCI 2023 | | |")
+        return sum(c.kind != "empty" for c in line.cells) >= 2
     labels = labels_of_line(line)
     named = [lab for lab in labels if lab.role not in ("other",)]
-    if line.style in ("pipe", "wide") and len(labels) >= 2 and named:
-        return True  # cells of words over the rows: a header, even one that names no rank or score
     return len(labels) >= 2 and len(named) >= 2 and any(lab.role in ("rank", "score", "component", "year_value") for lab in labels)
 

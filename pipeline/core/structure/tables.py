@@ -231,12 +231,10 @@ def _profile_tables(lines: list[Line], used: set[int]) -> list[Table]:
             continue  # (cheap tests first: reading labels runs the index matcher)
         labels = labels_of_line(ln)
         years = [lab.year for lab in labels if lab.role == "year_value"]
-        if len(years) < 2 or labels[0].role == "year_value" or any(lab.role == "year_value" for lab in labels[:1]):
-            continue
-        if any(lab.role != "year_value" for lab in labels[1:]):
-            continue
-        rows, j = [], i
-        for j in range(i + 1, min(len(lines), i + 12)):
+        if len(years) < 2 or labels[0].role == "year_value" or any(lab.role != "year_value" for lab in labels[1:]):
+            continue  # a label cell ("Năm", "Chỉ số"), then years only
+        rows = []
+        for j in range(i + 1, min(len(lines), i + 40)):
             row = lines[j]
             if not row.text.strip() or (not row.cells and row.style == "pipe"):  # blank, or a "|---|" rule
                 continue
