@@ -75,12 +75,17 @@ def _own_context(text: str, m: Marker) -> dict:
             "year": years[0].attrs["year"] if years else None}
 
 
+def _lead(m: regex.Match) -> int:
+    """Where the marker itself starts (after the line's indentation)."""
+    return m.start() + len(m.group()) - len(m.group().lstrip())
+
+
 def _markers(text: str) -> list[Marker]:
     heads = []
     for m in _HEADING.finditer(text):
         n = int(m.group("num")) if m.group("num") else _ROMAN.get(m.group("roman"), 0)
         if n:  # Roman numerals head sections (level 0), above the numbered headings (level 1)
-            heads.append(Marker(m.start(), m.end(), 0 if m.group("roman") else 1, n))
+            heads.append(Marker(_lead(m), m.end(), 0 if m.group("roman") else 1, n))
     # headings count 1, 2, 3...: a lone "2023." or "5." in prose is no heading
     kept: list[Marker] = []
     for i, h in enumerate(heads):
@@ -88,10 +93,10 @@ def _markers(text: str) -> list[Marker]:
         next_ok = any(q.number == h.number + 1 and q.level == h.level for q in heads[i + 1:i + 4])
         if h.number == 1 or prev_ok or next_ok:
             kept.append(h)
-    items = [Marker(m.start(), m.end(), 2, 0) for m in _SUBNUM.finditer(text)]
-    items += [Marker(m.start(), m.end(), 2, 0) for m in _BULLET.finditer(text)]
-    items += [Marker(m.start(), m.end(), 2, _LETTERS.index(m.group("letter")) + 1) for m in _LETTER_DOT.finditer(text)]
-    letters = [Marker(m.start(), m.end(), 2, _LETTERS.index(m.group("letter")) + 1) for m in _LETTER.finditer(text)]
+    items = [Marker(_lead(m), m.end(), 2, 0) for m in _SUBNUM.finditer(text)]
+    items += [Marker(_lead(m), m.end(), 2, 0) for m in _BULLET.finditer(text)]
+    items += [Marker(_lead(m), m.end(), 2, _LETTERS.index(m.group("letter")) + 1) for m in _LETTER_DOT.finditer(text)]
+    letters = [Marker(_lead(m), m.end(), 2, _LETTERS.index(m.group("letter")) + 1) for m in _LETTER.finditer(text)]
     # letters must run a, b, c: "x)" alone is no item
     run: list[Marker] = []
     for lm in letters:
