@@ -28,6 +28,7 @@ _KEYWORDS = regex.compile(r"""
   |(?P<year>\bnăm\b)
   |(?P<grade>xếp\s+loại|nhóm(?:\s+điều\s+hành)?|\bmức\b|ghi\s+chú|xu\s+hướng|đánh\s+giá)
 """, regex.I | regex.X)
+_PRIORITY = ("change", "rank", "score", "stt", "grade", "name", "year")
 _YEAR = regex.compile(r"(?<!\d)(?:19[89]\d|20[0-4]\d)(?!\d)")
 _SCOPE = regex.compile(r"(?:vùng|khu\s+vực|miền)\b[^|()]*|trong\s+(?:nhóm|khối)\b[^|()]*", regex.I)
 _NATIONAL = regex.compile(r"cả\s+nước|toàn\s+quốc", regex.I)
@@ -69,7 +70,9 @@ def label_of(text: str) -> Label:
     if _YEAR.fullmatch(t):
         return Label("year_value", year=int(t))
     idx = _indices(t)
-    kw = _KEYWORDS.search(_masked(t, idx))
+    found = list(_KEYWORDS.finditer(_masked(t, idx)))
+    # "Năm 2023 xếp hạng", "Tỉnh xếp hạng": the figure's word decides, not the year's or the name's
+    kw = min(found, key=lambda m: _PRIORITY.index(m.lastgroup)) if found else None
     years = [int(y.group()) for y in _YEAR.finditer(t)]
     year = years[-1] if years else None
     strong = [m for m in idx if m.attrs["strength"] != "component"]
