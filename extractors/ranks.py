@@ -23,6 +23,7 @@ from typing import Iterator
 
 import regex
 
+from . import lexicon
 from .mention import Mention
 
 from .numbers import WORDS
@@ -43,9 +44,9 @@ _WORD_RANK = regex.compile(
           (?:vị\s+trí\s+|ngôi\s+)?(?:dẫn\s+đầu|đứng\s+đầu|quán\s+quân|ngôi\s+đầu(?:\s+bảng)?|á\s+quân)(?!\s+(?:nhóm|tốp|top))
         | vị\s+trí\s+đầu\s+tiên | (?:vị\s+trí\s+|xếp\s+|đứng\s+)?thứ\s+(?:nhất|nhì|hai|ba|tư)(?!\s*(?:,|-|–)|\s+(?:từ|thứ))
         | (?:vị\s+trí|đứng|xếp)\s+thứ\s+(?:năm|sáu|bảy|tám|chín|mười)(?!\s*(?:-|–)|\s+(?:từ|thứ))
-        | (?<=điểm,?\s*)cao\s+nhất(?=\s+(?:cả\s+nước|toàn\s+quốc))
+        | (?<=điểm,?\s*)cao\s+nhất(?=\s+NATIONAL)
         | (?:đứng\s+|xếp\s+)?cuối\s+bảng | đứng\s+cuối(?:\s+cùng)? | (?:xếp\s+)?vị\s+trí\s+cuối(?:\s+cùng)? )
-    """, regex.VERBOSE | regex.IGNORECASE)
+    """.replace("NATIONAL", lexicon.pattern("national")), regex.VERBOSE | regex.IGNORECASE)
 
 _WORD_VALUE = {"dẫn": 1, "đứng": 1, "quán": 1, "ngôi": 1, "đầu": 1, "á": 2, "cao": 1}
 _NOT_ORDINAL_BEFORE = regex.compile(
@@ -55,10 +56,10 @@ _WEEKDAY = regex.compile(r"^\s*,?\s*\d{1,2}\s*/\s*\d{1,2}|^\s*,\s*ngày", regex.
 _GROUP_BEFORE = regex.compile(r"(?:nhóm|tốp|top|trong\s+số)\s+(?:\d+\s+)?(?:[\p{L}]+\s+){0,4}$|\b\d+\s+(?:tỉnh|địa\s+phương|đơn\s+vị|bộ|thành\s+phố)[\p{L}\s,]{0,20}$|(?:các|những)\s+(?:tỉnh|địa\s+phương)[^.;]{0,60}$|người\s+$", regex.IGNORECASE)
 #: What "dẫn đầu" may lead in other than an index: economic measures (revenue, exports, growth, ...).
 _ECONOMIC_OBJECT = regex.compile(
-    r"\s+(?:cả\s+nước\s+|toàn\s+quốc\s+)?(?:về\s+)?(?:(?:tổng\s+)?thu\s+(?:ngân\s+sách|hút)|xuất\s+khẩu|nhập\s+khẩu|"
+    rf"\s+(?:{lexicon.pattern('national')}\s+)?(?:về\s+)?(?:(?:tổng\s+)?thu\s+(?:ngân\s+sách|hút)|xuất\s+khẩu|nhập\s+khẩu|"
     r"tăng\s+trưởng|GRDP|GDP|doanh\s+thu|sản\s+lượng|thu\s+nhập|giải\s+ngân|vốn\s+(?:đầu\s+tư|FDI)|FDI|kim\s+ngạch)",
     regex.IGNORECASE)
-_NATIONAL_AFTER = regex.compile(r"^\s*(?:của\s+|trong\s+|trên\s+)?(?:cả\s+nước|toàn\s+quốc)", regex.IGNORECASE)
+_NATIONAL_AFTER = regex.compile(rf"^\s*(?:của\s+|trong\s+|trên\s+)?{lexicon.pattern('national')}", regex.IGNORECASE)
 _TOTAL_AFTER = regex.compile(r"^\s*(?:trong|trên|/)\s*(?:tổng\s+số\s+)?(?P<total>\d{2})\s+(?:tỉnh|địa\s+phương|đơn\s+vị)", regex.IGNORECASE)
 
 

@@ -14,25 +14,23 @@ from typing import Any
 
 import regex
 
+from extractors import lexicon
 from extractors.targets import TARGET_CUE
 
 from pipeline.records import Candidate, Mention
 from pipeline.core.segment import Sentence
 
-CLAUSE_BREAK = regex.compile(r"[;:\n]|\.\s|,\s*(?:trong\s+khi|còn|nhưng|tuy\s+nhiên)\b", regex.I)
+CLAUSE_BREAK = regex.compile(rf"[;:\n]|\.\s|,\s*{lexicon.pattern('clause_contrast')}\b", regex.I)
 _LA_BEFORE = regex.compile(r"(?:là|thuộc\s+về|về\s+tay|của)\s*(?:tỉnh|thành\s+phố|TP\.?|Tp\.?)?\s*$", regex.I)
 _VIETNAM = {"name": "Việt Nam", "code": None, "province_2025": "Việt Nam"}
 _VE_BEFORE = regex.compile(r"(?:về|ở|của|trong|trên)\s+(?:(?:các|cả|\d+)\s+)?(?:chỉ\s+số\s+|bảng\s+xếp\s+hạng\s+|xếp\s+hạng\s+|tiêu\s+chí\s+|trụ\s+cột\s+)?$", regex.I)
-_SEQUENCE = regex.compile(r"(?:các\s+)?vị\s+trí\s+tiếp\s+theo|tiếp\s+theo\s+(?:đó\s+)?(?:là|gồm)|tiếp\s+đến\s+là|kế\s+đến\s+là", regex.I)
-_RESPECTIVELY = regex.compile(r"lần\s+lượt|tương\s+ứng", regex.I)
+_SEQUENCE = lexicon.compiled("sequence")
+_RESPECTIVELY = lexicon.compiled("respectively")
 _MEMBERSHIP_AFTER = regex.compile(r"^[^.;]{0,30}?\b(?:trong\s+nh+óm|nằm\s+trong|thuộc\s+nhóm|trong\s+top|trong\s+tốp)", regex.I)
 # Goal cues that only count right before the value. "phải" (must) with a verb of achievement is a
 # directive: "Thành phố phải dẫn đầu cả nước", "nửa cuối năm phải tăng 7,42%"; with other verbs it is
 # a plain obligation ("chỉ phải trả trước 20%", "phải dành 6% GDP"), and "không phải" a negation.
-_TARGET_EXTRA = regex.compile(
-    r"tối\s+thiểu|sẽ\s+(?:đạt|phấn)|mục\s+tiêu"
-    r"|(?<!không\s)\bphải\s+(?:(?:phấn\s+đấu\s+)?(?:đạt|tăng|vươn|nâng|nằm|xếp|đứng|lọt|giữ)(?:\s+\p{L}+){0,2}\s+)?$",
-    regex.I)
+_TARGET_EXTRA = lexicon.compiled("near_goal_cue")
 _NOT_TARGET = regex.compile(r"so\s+với\s+(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)|(?:vượt|hoàn\s+thành|đạt\s+và\s+vượt)\s+(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)", regex.I)
 _PCT_INDICES = {"SIPAS", "PAR_INDEX"}
 _EDITION_GAP = regex.compile(r"[\s()–-]*(?:\([^()]{0,10}\)\s*)?(?:cấp\s+tỉnh\s*)?(?:năm\s*)?", regex.I)

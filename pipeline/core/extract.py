@@ -18,6 +18,7 @@ from itertools import groupby
 
 import regex
 
+from extractors.indices import acronym_pattern
 from extractors.provinces import document_shadow
 
 from pipeline.core.assemble import DocContext, assemble_sentence
@@ -28,7 +29,7 @@ from pipeline.core.resolve import is_post_merger, main_province_record
 from pipeline.core.segment import split_sentences
 
 _EDITION = regex.compile(
-    r"(?:PCI|PAPI|PAR\s*INDEX|SIPAS|ICT\s*Index|DTI|PGI|DDCI)\)?\s*(?:cấp\s+tỉnh\s*)?(?:năm\s*)?((?:19|20)\d\d)(?![\d/])", regex.I)
+    acronym_pattern() + r"\)?\s*(?:cấp\s+tỉnh\s*)?(?:năm\s*)?((?:19|20)\d\d)(?![\d/])", regex.I)
 
 
 def edition_year(text: str) -> int | None:

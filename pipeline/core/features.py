@@ -15,24 +15,16 @@ from functools import lru_cache
 
 import regex
 
+from extractors import lexicon
 from extractors.targets import TARGET_CUE
 
 from pipeline.core.assemble import _LEAD_YEAR, CLAUSE_BREAK, SentenceAssembler, _clause_bounds, _province_fields
 from pipeline.records import Candidate, Mention
 
-_CUES = {
-    "ve": r"\bvề\b", "la": r"\blà\b", "cua": r"\bcủa\b", "so_voi": r"so\s+với", "paren": r"\(",
-    "va": r"\bvà\b", "semicolon": r";", "comma": r",", "trong_khi": r"trong\s+khi|còn\b|nhưng",
-    "lan_luot": r"lần\s+lượt|tương\s+ứng",
-}
-_CUES_RX = {k: regex.compile(v, regex.I) for k, v in _CUES.items()}
-_MODALITY_CUES = {
-    "phan_dau": r"phấn\s+đấu", "muc_tieu": r"mục\s+tiêu", "ke_hoach": r"kế\s+hoạch", "huong_toi": r"hướng\s+tới",
-    "dat_ra": r"đặt\s+ra|đề\s+ra", "toi_thieu": r"tối\s+thiểu", "den_nam": r"đến\s+năm", "du_kien": r"dự\s+kiến",
-    "se": r"\bsẽ\b", "so_voi_muc_tieu": r"so\s+với\s+(?:mục\s+tiêu|kế\s+hoạch)", "dat": r"\bđạt\b",
-    "vuot": r"\bvượt\b", "hoan_thanh": r"hoàn\s+thành", "nham": r"\bnhằm\b",
-}
-_MODALITY_RX = {k: regex.compile(v, regex.I) for k, v in _MODALITY_CUES.items()}
+#: What may lie between a value and a slot filler, by feature name (lexicon list ``gap_cue``).
+_CUES_RX = {k: regex.compile(v, regex.I) for k, v in lexicon.groups("gap_cue").items()}
+#: Goal and achievement cues around a value, by feature name (lexicon list ``modality_feature``).
+_MODALITY_RX = {k: regex.compile(v, regex.I) for k, v in lexicon.groups("modality_feature").items()}
 
 
 def _bin(n: int) -> str:
