@@ -120,7 +120,7 @@ class ModelDecider:
         rule = next((c for c in group if c.rule_choice), None)
         out = []
         for c in group:
-            feats = candidate_features(c.assembler, c, rule, pos=self.pos)
+            feats = candidate_features(c, rule, pos=self.pos)
             out.append((c, self.model.probability(feats), feats))
         return out
 

@@ -79,7 +79,7 @@ def document_rows(doc, gold_keys: set | None, labels: dict | None = None,
                     label = None  # another value of the sentence is this fact: no lesson for this value
                 elif gold_spans is not None and not any(a < sent.end and b > sent.start for a, b in gold_spans.get(key, ())):
                     label = None  # the gold states it elsewhere: this value may or may not
-        feats = candidate_features(cand.assembler, cand, rule_of.get((sent.start, cand.group)))
+        feats = candidate_features(cand, rule_of.get((sent.start, cand.group)))
         rows.append(Row(doc.doc_id, (sent.start, cand.group), cand.rule_choice, feats, label,
                         {**fact, "_confidence": rule_confidence(cand)}, sent.text))
     return rows
