@@ -79,9 +79,12 @@ _CONTINUE = regex.compile(r"^(?:\s*,\s*|\s+và\s+)(?:thứ\s+)?(?P<rank>\d{1,2})
 _PAREN = regex.compile(r"\(\s*(?P<rank>\d{1,2})\s*/\s*(?P<total>63|34)\s*\)|(?<=thứ\s+hạng\s+[A-Z]{3,5}\s*)\((?P<rank2>\d{1,2})\)")
 
 
-_STEP = r"(?:vị\s+trí\s+|thứ\s+hạng\s+|thứ\s+|hạng\s+)?"
+#: "vị trí thứ", "vị trí số", "bậc", "hạng", "thứ hạng", "thứ" before the number of a move's end.
+_STEP = r"(?:(?:vị\s+trí|thứ\s+hạng|hạng|bậc)\s+)?(?:(?:số|thứ)\s+)?"
+#: The year written with where a move started: "từ vị trí 28 của năm ngoái", "từ bậc 21 (năm 2015)".
+_FROM_YEAR = r"(?:\s*\(\s*(?:năm\s+)?\d{4}\s*\)|\s+(?:của\s+|trong\s+|vào\s+)?năm\s+(?P<ya>ngoái|trước|\d{4}))?"
 _TRANSITION = regex.compile(
-    rf"từ\s+{_STEP}(?P<a>\d{{1,2}})\s+(?:lên|xuống)\s+{_STEP}(?P<b>\d{{1,2}})(?!\d|[,.]\d|\s*(?:điểm|%|ngày|giờ|tháng|người))"
+    rf"từ\s+{_STEP}(?P<a>\d{{1,2}}){_FROM_YEAR}\s+(?:lên|xuống)\s+{_STEP}(?P<b>\d{{1,2}})(?!\d|[,.]\d|\s*(?:điểm|%|ngày|giờ|tháng|người))"
     rf"|từ\s+thứ\s+hạng\s+(?P<c>\d{{1,2}})(?!\d)", regex.I)
 
 
@@ -92,9 +95,11 @@ def find_ranks(text: str, offset: int = 0) -> Iterator[Mention]:
         for key, step in (("a", "from"), ("b", "to"), ("c", "from")):
             if m.group(key):
                 s0, e0 = m.span(key)
-                out.append(Mention("rank", s0 + offset, e0 + offset, text[s0:e0],
-                                   {"rank": int(m.group(key)), "total": None, "national": False, "last": False,
-                                    "cue": "transition", "step": step}, "rank:transition"))
+                attrs = {"rank": int(m.group(key)), "total": None, "national": False, "last": False,
+                         "cue": "transition", "step": step}
+                if key == "a" and (m.group("ya") or "").isdigit():
+                    attrs["year"] = int(m.group("ya"))
+                out.append(Mention("rank", s0 + offset, e0 + offset, text[s0:e0], attrs, "rank:transition"))
     stepped = {m.start - offset for m in out}
     for m in _NUM_RANK.finditer(text):
         if m.start("rank") in stepped:

@@ -32,7 +32,7 @@ DEFAULT_THRESHOLD = 0.5
 
 _SURE = {"subj_clause": 0.95, "subj_after": 0.9, "subj_list": 0.9, "subj_sentence": 0.8, "subj_anaphora": 0.85,
          "subj_running": 0.8, "subj_national": 0.85, "subj_clause_after": 0.75, "subj_carry": 0.7, "subj_main": 0.65,
-         "seq": 0.8, "pct": 0.9}
+         "seq": 0.8, "preceding": 0.75, "pct": 0.9}
 
 
 class ModelError(ValueError):

@@ -19,7 +19,6 @@ from extractors import lexicon
 from extractors.targets import TARGET_CUE
 
 from pipeline.core.linking.clauses import CLAUSE_BREAK
-from pipeline.core.linking.constructions import respectively
 from pipeline.core.linking.context import LEAD_YEAR
 from pipeline.core.linking.scope import Scope
 from pipeline.records import Candidate, Mention
@@ -152,7 +151,8 @@ def candidate_features(c: Candidate, rule: Candidate | None, *, pos: bool = True
     """
     a = c.scope
     v = c.value or Mention(c.type, c.start, c.end, "")
-    f: dict[str, float] = {"bias": 1.0, f"type={c.type}": 1.0, f"rule={c.rule.split('+')[0]}": 1.0}
+    f: dict[str, float] = {"bias": 1.0, f"type={c.type}": 1.0, f"rule={c.rule.split('+')[0]}": 1.0,
+                           f"construction={c.construction}": 1.0}
     own = c.features or {}
     if c.rule_choice:
         f["rule_choice"] = 1.0
@@ -186,11 +186,11 @@ def candidate_features(c: Candidate, rule: Candidate | None, *, pos: bool = True
             cs, _ = a.clause(v.start)
             if any(cs <= p.start < v.start for p in a.provinces):
                 f["subj=vietnam&province_before_in_clause"] = 1.0
-        elif c.construction == respectively.NAME:
+        elif v.start in a.bindings:
             # "A, B và C, với các điểm số tương ứng là x; y và z": names and values pair by their order,
             # so distances and what lies between say nothing
             listed = a.province_fields(a.bindings[v.start])["province"]
-            f[f"subj:respectively_order_{'match' if listed == name else 'mismatch'}"] = 1.0
+            f[f"subj:{c.construction}_order_{'match' if listed == name else 'mismatch'}"] = 1.0
         else:
             m = _slot(f, "subj", a, v, a.provinces, lambda m: a.province_fields(m.attrs)["province"] == name, pos)
             if m is None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from extractors.mention import Mention
 
-from pipeline.core.linking.constructions import nearest, respectively, sequence
+from pipeline.core.linking.constructions import enumeration, nearest, preceding, respectively, sequence
 from pipeline.core.linking.context import LEAD_YEAR, DocContext, record_of
 from pipeline.core.linking.scope import VALUE_KINDS, Scope
 from pipeline.core.segment import Sentence
@@ -24,9 +24,9 @@ from pipeline.records import Candidate
 __all__ = ["DocContext", "Links", "Scope", "link_sentence"]
 
 #: Constructions that bind subjects to values before the per-value linking, in order.
-BINDERS = (respectively,)
+BINDERS = (respectively, enumeration)
 #: Constructions that add the candidates the linked values imply, in order.
-EXTENDERS = (sequence,)
+EXTENDERS = (sequence, preceding)
 
 
 @dataclass
@@ -41,10 +41,11 @@ class Links:
 def link_sentence(sent: Sentence, mentions: list[Mention], ctx: DocContext) -> Links:
     """The rules' candidate facts of one sentence, in text order; updates ``ctx`` for the next sentence."""
     scope = Scope(sent, mentions, ctx)
+    bound_by: dict[int, str] = {}
     for binder in BINDERS:
         for start, subject in binder.bind(scope).items():
-            scope.bindings.setdefault(start, subject)
-    bound_by = {start: respectively.NAME for start in scope.bindings}
+            if start not in scope.bindings:
+                scope.bindings[start], bound_by[start] = subject, binder.NAME
     out: list[Candidate] = []
     dropped: list[Candidate] = []
     values = sorted((m for m in mentions if m.kind in VALUE_KINDS), key=lambda m: m.start)

@@ -113,8 +113,8 @@ def year_for(scope, v: Mention, idx: Mention | None = None) -> tuple[int | None,
     text, base, ctx = scope.text, scope.start, scope.ctx
     if v.attrs.get("year"):
         return v.attrs["year"], "explicit"
-    if (y := parenthetical.year_after(scope, v)) is not None:
-        return y, "paren"
+    if (written := parenthetical.year_after(scope, v)) is not None:
+        return written
     cs, ce = scope.clause(v.start)
     near = regex.search(r"năm\s+(\d{4})\s+(?:là|đạt|được)\s*$", text[max(0, v.start - base - 25):v.start - base])
     if near:
@@ -124,7 +124,8 @@ def year_for(scope, v: Mention, idx: Mention | None = None) -> tuple[int | None,
         return int(b.group(1)), "paren_base"
     if (iy := scope.index_year(idx)) is not None:
         return iy, "index"
-    own = lambda y: not _OWNED_YEAR.match(text[y.end - base:y.end - base + 12])
+    taken = parenthetical.years_taken(scope, v)
+    own = lambda y: y.start not in taken and not _OWNED_YEAR.match(text[y.end - base:y.end - base + 12])
     before = [y for y in scope.years if y.end <= v.start and y.start >= cs and own(y)]
     if before:
         return max(before, key=lambda y: y.end).attrs["year"], "clause_before"

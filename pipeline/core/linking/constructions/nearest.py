@@ -57,6 +57,10 @@ def candidates_for(a, v: Mention, dropped: list[Candidate] | None = None) -> lis
         p = subj
         if how in ("carry", "main") and a.subjects and any(s.attrs["role"] == "national" for s in a.subjects):
             p = VIETNAM
+        elif p is None and how in ("main", "org", "region"):
+            # SCHEMA.md: a percentage belongs to the article's province, or to the nation in a national
+            # article (no province of its own), for central ministries and agencies and for regions
+            p = VIETNAM
         fields = {"value": v.attrs["value"], "qualifier": v.attrs["qualifier"], "modality": modality,
                   **a.province_fields(p), "metric": v.attrs["metric"]}
         out = [Candidate("percentage", fields, v.start, v.end, "percentage", {"pct": 1.0, **sfeat})]
@@ -86,7 +90,7 @@ def candidates_for(a, v: Mention, dropped: list[Candidate] | None = None) -> lis
         if v.attrs["rank"] is None:
             return []
         total = v.attrs["total"] or (ctx.era_total if v.attrs["national"] else None)
-        if v.attrs.get("step") == "from" and year is not None and yhow not in ("explicit", "paren", "paren_base"):
+        if v.attrs.get("step") == "from" and year is not None and yhow not in ("explicit", "paren", "paren_base", "written"):
             year -= 1
         if subj is not None and subj.get("name") == "Việt Nam":
             return []
@@ -110,7 +114,7 @@ def candidates_for(a, v: Mention, dropped: list[Candidate] | None = None) -> lis
     if v.kind == "score":
         if v.attrs["structure"]:
             reason = reason or "structure"
-        if v.attrs["step"] == "from" and year is not None and v.attrs.get("year") is None and yhow != "paren":
+        if v.attrs["step"] == "from" and year is not None and v.attrs.get("year") is None and yhow not in ("paren", "written"):
             year = year - 1
         return keep([Candidate("score", {**base, "year": year, "score": v.attrs["score"], "modality": modality},
                                v.start, v.end, v.rule, feats)])

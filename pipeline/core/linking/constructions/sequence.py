@@ -4,7 +4,9 @@
 after a sequence cue (lexicon list ``sequence``), each province named that has no
 rank of its own in the sentence takes the next position after the last rank
 stated before the cue (in this sentence, else in earlier ones for the same index
-and year). A membership list ("tiếp theo là A, B nằm trong nhóm 10") gives none.
+and year); "theo thứ tự là: A, B, C" (lexicon list ``ordered_from_first``) starts
+at the first place. A membership list ("tiếp theo là A, B nằm trong nhóm 10")
+gives none.
 
 :func:`extend` returns the new rank candidates, after the per-value linking.
 """
@@ -20,13 +22,15 @@ from pipeline.records import Candidate
 
 NAME = "sequence"
 _SEQUENCE = lexicon.compiled("sequence")
+_FROM_FIRST = lexicon.compiled("ordered_from_first")
 _MEMBERSHIP_AFTER = regex.compile(r"^[^.;]{0,30}?\b(?:trong\s+nh+óm|nằm\s+trong|thuộc\s+nhóm|trong\s+top|trong\s+tốp)", regex.I)
 
 
 def extend(scope, out: list[Candidate]) -> list[Candidate]:
     text, base = scope.text, scope.start
     new: list[Candidate] = []
-    for m in _SEQUENCE.finditer(text):
+    cues = [(m, False) for m in _SEQUENCE.finditer(text)] + [(m, True) for m in _FROM_FIRST.finditer(text)]
+    for m, from_first in sorted(cues, key=lambda t: t[0].start()):
         names = [p for p in sorted(scope.provinces, key=lambda p: p.start) if p.start >= base + m.end()]
         if not names:
             continue
@@ -41,9 +45,12 @@ def extend(scope, out: list[Candidate]) -> list[Candidate]:
         year, yhow = slots.year_for(scope, cue)
         done = out + new
         ranked = {c.fields["province"] for c in done if c.type == "rank"}
-        last = max((c.fields["rank"] for c in done if c.type == "rank" and c.start < base + m.start()),
-                   default=scope.ctx.last_rank.get((index, year)))
-        if not last or index is None:
+        if from_first:  # "theo thứ tự là: A, B, C": the list itself starts at the first place
+            last = 0
+        else:
+            last = max((c.fields["rank"] for c in done if c.type == "rank" and c.start < base + m.start()),
+                       default=scope.ctx.last_rank.get((index, year)))
+        if last is None or (not last and not from_first) or index is None:
             continue
         for i, p in enumerate(n for n in names if n.attrs["name"] not in ranked):
             f = {**scope.province_fields(p.attrs), "index": index, "year": year, "rank": last + 1 + i,
