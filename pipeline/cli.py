@@ -193,20 +193,28 @@ def build_parser() -> argparse.ArgumentParser:
     tr.set_defaults(func=_train)
     ev = sub.add_parser("eval", help="score extraction against gold folders (SCHEMA.md scoring)",
                         description="Run the pipeline over each gold folder (texts/, docs.jsonl, gold.jsonl) and "
-                                    "print per-type precision, recall, F1 and the micro figures; "
-                                    "writes DIR/eval.json.")
+                                    "print per-type precision, recall, F1 and the micro figures, the "
+                                    "cross-validation, the cross-set figure (--cross) and the calibration of "
+                                    "confidence (reliability tables, ECE); writes DIR/eval.json.")
     ev.add_argument("--gold", nargs="+", required=True, metavar="FOLDER", help="gold folders")
     ev.add_argument("--out", default="outputs", metavar="DIR", help="where eval.json goes (default: outputs)")
     ev.add_argument("--no-ablation", action="store_true",
-                    help="skip the cross-validated rules-only vs rules+classifier comparison")
+                    help="skip the cross-validated rules-only vs rules+classifier comparison (and the "
+                         "out-of-fold calibration table)")
+    ev.add_argument("--cross", nargs=2, default=None, metavar=("A", "B"),
+                    help="two of the --gold folders: also train a classifier on A (+ the other --gold folders) "
+                         "and score it on B, and the reverse, beside the rules alone")
     ev.set_defaults(func=_eval)
     return parser
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from pipeline.tools.evaluate import run_eval
+    from pipeline.tools.report import run_eval
 
-    run_eval(args.gold, args.out, ablation=not args.no_ablation)
+    if args.cross and not set(args.cross) <= set(args.gold):
+        print(f"error: --cross {' '.join(args.cross)}: both folders must be among --gold", file=sys.stderr)
+        return EXIT_USAGE
+    run_eval(args.gold, args.out, ablation=not args.no_ablation, cross=args.cross)
     return 0
 
 
