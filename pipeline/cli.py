@@ -179,7 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--rules-only", action="store_true",
                     help="keep the rules' own pairing of each value, without the trained classifier")
     ex.add_argument("--threshold", type=float, default=None, metavar="P",
-                    help="probability a pairing needs to become a fact (default 0.5; higher = fewer, surer facts)")
+                    help="raw model probability a pairing needs to become a fact (default 0.5; higher = fewer, "
+                         "surer facts). The output's confidence is that probability calibrated (README: Quality)")
     ex.add_argument("--model", default=None, metavar="FILE",
                     help="candidate model to use (default: pipeline/models/candidate_model.json)")
     ex.set_defaults(func=_extract)
@@ -190,6 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--gold", nargs="+", required=True, metavar="FOLDER", help="gold folders")
     tr.add_argument("--decisions", metavar="FILE", help="review decisions (JSONL from the review page) as extra labels")
     tr.add_argument("--out", default=None, metavar="FILE", help="model file (default: pipeline/models/candidate_model.json)")
+    tr.add_argument("--no-calibration", action="store_true",
+                    help="write no calibration map: confidence is then the raw probability")
     tr.set_defaults(func=_train)
     ev = sub.add_parser("eval", help="score extraction against gold folders (SCHEMA.md scoring)",
                         description="Run the pipeline over each gold folder (texts/, docs.jsonl, gold.jsonl) and "
@@ -223,7 +226,7 @@ def _train(args: argparse.Namespace) -> int:
     from pipeline.tools.train import train
 
     try:
-        train(args.gold, args.out or MODEL_PATH, decisions=args.decisions)
+        train(args.gold, args.out or MODEL_PATH, decisions=args.decisions, calibration=not args.no_calibration)
     except ValueError as exc:  # a bad decisions file names its line
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -279,15 +279,17 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def train(folders: list[str], out: str | Path = MODEL_PATH, decisions: str | None = None) -> CandidateModel:
+def train(folders: list[str], out: str | Path = MODEL_PATH, decisions: str | None = None,
+          calibration: bool = True) -> CandidateModel:
     """Fit the model on every row, its calibration on the gold folders' out-of-fold predictions; write the file.
 
     Review decisions label only the facts a reviewer looked at, not every fact of a document,
     so they train the weights but not the calibration (which needs to know every wrong choice).
+    ``calibration=False`` writes a format /1 file whose confidence is the raw probability.
     """
     t0 = time.perf_counter()
     rows, gold, doc_ids = gold_rows(folders)
-    oof = out_of_fold(rows, gold, doc_ids) if len(set(doc_ids)) >= 2 else []
+    oof = out_of_fold(rows, gold, doc_ids) if calibration and len(set(doc_ids)) >= 2 else []
     if decisions:
         rows += decision_rows(decisions)
     model = fit(rows)

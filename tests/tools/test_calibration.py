@@ -131,3 +131,6 @@ def test_training_writes_the_same_calibrated_model_twice(tmp_path):
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
     assert a.calibration is not None and a.meta["calibration_fit"]["documents"] == 5
     assert all(0.0 <= v <= 1.0 for v in a.calibration.y)
+    plain = train([seeds], tmp_path / "c.json", calibration=False)
+    assert json.loads((tmp_path / "c.json").read_text("utf-8"))["format"] == FORMAT_V1
+    assert plain.calibration is None and plain.weights == a.weights  # the map never changes the decisions' weights
