@@ -51,4 +51,4 @@ clean:
 ## Train the candidate classifier from the gold (seeds + ../shared dev; never dev2, which stays a measurement);
 ## DECISIONS=file adds review labels.
 train: $(STAMP)
-	$(PY) -m pipeline train --gold $(CORPUS)/seeds $(wildcard $(SHARED)/corpus/dev) $(if $(DECISIONS),--decisions $(DECISIONS))
+	$(PY) -m pipeline train --gold $(CORPUS)/seeds $(wildcard $(SHARED)/corpus/dev) --no-calibration $(if $(DECISIONS),--decisions $(DECISIONS))
