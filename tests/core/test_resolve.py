@@ -8,7 +8,7 @@ from pipeline.records import Document
 def test_the_most_named_province_is_the_articles_own():
     doc = Document("d", "Tỉnh Thái Bình tăng 3 bậc. Hà Nội giữ nguyên, Thái Bình vươn lên.", "s",
                    {"title": "Hải Phòng dẫn đầu", "date": "2024-05-01"})
-    assert main_province_record(doc) == {"name": "Thái Bình", "code": "34", "province_2025": "Hưng Yên"}
+    assert main_province_record(doc) == {"name": "Thái Bình", "code": "34", "province_2025": "Hưng Yên", "era": "legacy"}
 
 
 def test_a_title_counts_double():

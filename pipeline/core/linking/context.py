@@ -12,6 +12,8 @@ from typing import Any
 
 import regex
 
+from extractors.provinces import merged_unit
+
 #: The nation as a subject: national averages and national percentages (SCHEMA.md).
 VIETNAM = {"name": "Việt Nam", "code": None, "province_2025": "Việt Nam"}
 
@@ -49,9 +51,18 @@ class Snapshot:
 
 
 def province_fields(p: dict | None, post_merger: bool) -> dict[str, Any]:
-    """A fact's province fields from a province record; "Thừa Thiên Huế" is "Huế" after the merger."""
+    """A fact's province fields from a province record.
+
+    In an article written after the 1 July 2025 merger, a unit that kept its name ("Gia Lai", "TP Hải
+    Phòng", "TP Huế") is the merged unit (its 2025 code); an absorbed unit ("Bình Định") and one
+    marked old ("Cần Thơ (cũ)") stay the 63-unit one.
+    """
     if p is None:
         return {"province": None, "province_code": None, "province_2025": None}
+    if post_merger and p.get("era") == "legacy" and not p.get("old") and p.get("province_2025"):
+        new = merged_unit(p["name"], p["province_2025"])
+        if new is not None:
+            return {"province": new.name, "province_code": new.code, "province_2025": new.name}
     name = p["name"]
     if post_merger and p.get("province_2025") == "Huế" and name == "Thừa Thiên Huế":
         name = "Huế"
