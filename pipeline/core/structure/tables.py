@@ -424,7 +424,7 @@ def _candidate(kind: str, cell: Cell, subject: dict, index: str, component: str 
     else:
         f = {**base, "year": year, "score": float(value), "modality": "actual"}
     return Candidate(kind, f, cell.start, cell.end, "table_row", {"table_row": 1.0, **feats},
-                     group=(cell.start, kind, "table"), rule_choice=True)
+                     group=(cell.start, kind, "table"), rule_choice=True, construction="table_row")
 
 
 def _read_ranking(table: Table, *, post_merger: bool, era_total: int, default_year: int | None,
