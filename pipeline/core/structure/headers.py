@@ -15,23 +15,19 @@ from dataclasses import dataclass, replace
 
 import regex
 
+from extractors import lexicon
 from extractors.indices import find_indices
 
 from pipeline.core.structure.cells import Line
 
-_KEYWORDS = regex.compile(r"""
-   (?P<stt>\b(?:stt|tt|số\s+thứ\s+tự)\b)
-  |(?P<change>(?:tăng|giảm|thay\s+đổi|biến\s+động|chênh\s+lệch)(?:\s*/\s*(?:tăng|giảm))?(?:\s+(?:bậc|hạng|điểm|thứ\s+hạng))?)
-  |(?P<rank>(?:xếp\s+|thứ\s+)?hạng|vị\s+trí|thứ\s+bậc)
-  |(?P<score>(?:tổng\s+)?điểm(?:\s+số)?(?:\s+tổng\s+hợp)?|kết\s+quả|giá\s+trị)
-  |(?P<name>(?:tên\s+)?tỉnh(?:\s*/\s*(?:thành(?:\s+phố)?|tp\.?))?(?:,\s*thành\s+phố)?|thành\s+phố|địa\s+phương|đơn\s+vị)
-  |(?P<year>\bnăm\b)
-  |(?P<grade>xếp\s+loại|nhóm(?:\s+điều\s+hành)?|\bmức\b|ghi\s+chú|xu\s+hướng|đánh\s+giá)
-""", regex.I | regex.X)
+#: Column words by role (extractors/data/lexicon.json, lists ``column_*``); at one position the
+#: first role listed wins ("Tăng/giảm hạng" is a change, not a rank).
+_KEYWORDS = regex.compile("|".join(f"(?P<{role}>{lexicon.pattern('column_' + role)})"
+                                   for role in ("stt", "change", "rank", "score", "name", "year", "grade")), regex.I)
 _PRIORITY = ("change", "rank", "score", "stt", "grade", "name", "year")
 _YEAR = regex.compile(r"(?<!\d)(?:19[89]\d|20[0-4]\d)(?!\d)")
-_SCOPE = regex.compile(r"(?:vùng|khu\s+vực|miền)\b[^|()]*|trong\s+(?:nhóm|khối)\b[^|()]*", regex.I)
-_NATIONAL = regex.compile(r"cả\s+nước|toàn\s+quốc", regex.I)
+_SCOPE = lexicon.compiled("group_scope")
+_NATIONAL = lexicon.compiled("national")
 _ATTACH_GAP = regex.compile(r"[\s(]*(?:chỉ\s+số\s+)?(?:năm\s+)?", regex.I)
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 
 import regex
 
+from extractors import lexicon
 from extractors.indices import find_indices
 from extractors.provinces import find_provinces
 from extractors.years import find_years
@@ -47,20 +48,19 @@ MAX_ROW_CHARS = 300
 #: The confidence of a table fact: the classifier never saw table rows, so it does not decide them.
 TABLE_CONFIDENCE = 0.9
 
-_RANKING_WORDS = regex.compile(r"xếp\s+hạng|thứ\s+hạng|\bhạng\b|\btop\b|dẫn\s+đầu|đứng\s+đầu|bảng\s+xếp", regex.I)
-_NATIONAL = regex.compile(r"cả\s+nước|toàn\s+quốc", regex.I)
+_RANKING_WORDS = lexicon.compiled("ranking_title")
+_NATIONAL = lexicon.compiled("national")
 _PREFIX = regex.compile(r"\s*(?:(?:tỉnh|thành\s+phố|tp\.?|thủ\s+đô)\s*)?", regex.I)
 _TAIL = regex.compile(r"\s*(?:\((?:cũ|mới)\))?\s*[*¹²³]*\s*:?", regex.I)
 _INDEX_YEAR_GAP = regex.compile(r"[\s()–-]*(?:\([^()]{0,10}\)\s*)?(?:cấp\s+tỉnh\s*)?(?:năm\s*)?", regex.I)
 _VALUE_KINDS = ("int", "dec")
 _BARE_SCOPES = ("vùng", "khu vực", "miền")
 #: Words of a statement: a line holding them is a sentence about a figure, not a table row.
-_STATEMENT = regex.compile(r"\b(?:xếp|thứ|hạng|đạt|tăng|giảm|đứng|vị\s+trí|với|là)\b", regex.I)
-_NATIONAL_ROW = regex.compile(
-    r"(?:(?:điểm\s+)?(?:trung\s+bình|bình\s+quân|trung\s+vị)\s+)?(?:(?:của\s+)?cả\s+nước|toàn\s+quốc|Việt\s+Nam)",
-    regex.I)
+_STATEMENT = lexicon.compiled("row_statement")
+_NATIONAL_ROW = regex.compile(lexicon.pattern("national_row") + r"(?:" + lexicon.pattern("national") + r"|Việt\s+Nam)",
+                              regex.I)
 _VIETNAM = {"name": "Việt Nam", "code": None, "province_2025": "Việt Nam"}
-_GROUP = regex.compile(r"(?:vùng|khu\s+vực|miền)\s+\p{Lu}[^\n,.;:()|]*")
+_GROUP = lexicon.compiled("group_name", 0)  # case-sensitive: the group's name is capitalised
 
 
 @dataclass
