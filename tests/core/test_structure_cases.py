@@ -1,9 +1,11 @@
-"""End-to-end cases of the structure reader: tables and outlines through ``extract_text``.
+"""What the structure cases say beyond ``tests/test_cases.py``.
 
-Each line of ``tests/cases/tables.jsonl`` / ``outlines.jsonl`` is a text with the index
-facts it states (``expected``) and facts it must not give (``absent``), compared by
-``pipeline.records.fact_key``. Outline cases also list ``contexts``: the subject, index
-and year :func:`outline_context` must give the span holding a quoted piece of text.
+``tests/test_cases.py`` runs every case of ``tests/cases/tables.jsonl`` and
+``outlines.jsonl`` end to end (the whole set of facts, ``known_gap`` as strict
+expected failures). Here: the readings each case names as wrong (``absent``) are never
+produced, even in a case with a known gap, and each outline case's ``contexts`` (the
+subject, index and year :func:`outline_context` must give the span holding a quoted
+piece of text) hold.
 """
 from __future__ import annotations
 
@@ -25,20 +27,11 @@ def _load(name: str) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def _check(case: dict) -> None:
-    facts = extract_text(case["text"], date=case.get("date"))
-    got = {fact_key(f) for f in facts}
-    missing = [fact_key(f) for f in case["expected"] if fact_key(f) not in got]
-    wrong = [fact_key(f) for f in case.get("absent", []) if fact_key(f) in got]
-    assert not missing and not wrong, f"{case['id']}: missing {missing}, produced but absent {wrong}"
-    for f in case["expected"]:  # a component column's score names its component
-        if f.get("component"):
-            assert any(fact_key(g) == fact_key(f) and g.get("component") == f["component"] for g in facts), f
-
-
-@pytest.mark.parametrize("case", _load("tables.jsonl"), ids=lambda c: c["id"])
-def test_table_case(case):
-    _check(case)
+@pytest.mark.parametrize("case", [c for c in _load("tables.jsonl") + _load("outlines.jsonl") if c.get("absent")],
+                         ids=lambda c: c["id"])
+def test_absent_readings_are_never_produced(case):
+    got = {fact_key(f) for f in extract_text(case["text"], date=case.get("date"))}
+    assert [f for f in case["absent"] if fact_key(f) in got] == []
 
 
 def test_table_cases_cover_every_shape_and_distractors():
@@ -59,9 +52,3 @@ def test_outline_context_case(case):
         assert (ctx["province"] or {}).get("name") == want["province"], (want, ctx)
         assert ctx["index"] == want["index"], (want, ctx)
         assert ctx["year"] == want["year"], (want, ctx)
-
-
-@pytest.mark.xfail(reason="outline_context is not yet wired into the sentence linker (the lead wires it)", strict=False)
-@pytest.mark.parametrize("case", _load("outlines.jsonl"), ids=lambda c: c["id"])
-def test_outline_facts_case(case):
-    _check(case)
