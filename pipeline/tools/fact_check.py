@@ -37,20 +37,21 @@ def _finite(value: Any) -> bool:
 
 
 def fact_problem(rec: Any) -> str | None:
-    """Why ``rec`` is not a valid fact record (the schema's first complaint), or None.
+    """Why ``rec`` is not a valid fact record, or None: the schema's complaints, a field's own first.
 
-    >>> fact_problem({"doc_id": "a", "type": "<img>"})[:30]
-    "'<img>' is not one of ['rank',"
+    >>> fact_problem({"doc_id": "a", "type": "<img>"})[:32]
+    "type: '<img>' is not one of ['ra"
     """
     validator = _validator()
     if validator.is_valid(rec):
         return None if _finite(rec) else "a number is not finite (NaN or Infinity)"
-    from jsonschema.exceptions import best_match
-
-    error = best_match(validator.iter_errors(rec))
-    where = "/".join(str(p) for p in error.absolute_path)
-    message = error.message if len(error.message) <= 200 else error.message[:200] + "…"
-    return f"{where}: {message}" if where else message
+    errors = sorted(validator.iter_errors(rec), key=lambda e: (not e.absolute_path, list(map(str, e.absolute_path))))
+    parts = []
+    for error in errors[:3]:
+        where = "/".join(str(p) for p in error.absolute_path)
+        message = error.message if len(error.message) <= 120 else error.message[:120] + "…"
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts) + (f" (and {len(errors) - 3} more)" if len(errors) > 3 else "")
 
 
 def valid_facts(facts: Sequence[Any]) -> tuple[list[dict[str, Any]], list[str]]:
