@@ -141,12 +141,10 @@ def iter_inputs(paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYT
                 extra = gold_meta[entry.meta_file].get(_stem(entry.path.name), {})
                 item = Document(item.doc_id, item.text, item.source, {**item.meta, **extra})
             if isinstance(item, Document):
-                first = seen.get(item.doc_id)
+                first = seen.first_or_add(item.doc_id, _place(index, entry, item.source))
                 if first is not None:
                     item = DocumentError(item.doc_id, item.source,
                                          f"duplicate id {item.doc_id} (first seen at {_place_source(entries, first)})")
-                else:
-                    seen.add(item.doc_id, _place(index, entry, item.source))
             if isinstance(item, DocumentError) and same.hide(item):
                 continue
             yield item
@@ -715,7 +713,7 @@ class _LineReader:
         while True:
             head = fh.peek(1)
             # whole blank lines at the start of the buffer: up to the last newline before other text
-            end = head.rfind(b"\n", 0, len(head) - len(head.lstrip(_BLANK))) + 1
+            end = head.rfind(b"\n", 0, len(head) - len(head.lstrip(_BLANK))) + 1 if head[:1].isspace() else 0
             if end:
                 self._took(fh.read(end))
                 self.lineno += head.count(b"\n", 0, end)

@@ -68,15 +68,23 @@ class SeenIds:
 
     def add(self, doc_id: str, where: int) -> None:
         """Remember ``doc_id`` (first seen at ``where``); an id already present keeps its first place."""
+        self.first_or_add(doc_id, where)
+
+    def first_or_add(self, doc_id: str, where: int) -> int | None:
+        """Where ``doc_id`` was first seen; if it was not, remember it at ``where`` and return None.
+
+        One hash and one probe per document, the ingestion's duplicate check.
+        """
         key = id_hash(doc_id)
         i = self._slot(key)
         if self._keys[i] == key:
-            return
+            return self._values[i]
         self._keys[i] = key
         self._values[i] = where
         self._n += 1
         if self._n > _MAX_LOAD * len(self._keys):
             self._grow()
+        return None
 
     def _grow(self) -> None:
         old_keys, old_values = self._keys, self._values
