@@ -22,6 +22,7 @@ from pipeline.batch.ingest import MAX_ID_CHARS, MAX_SAME_ERRORS, SummarisedError
 from pipeline.batch.run import process
 from pipeline.batch.seen_ids import SeenIds
 from pipeline.cli import main
+from pipeline.core.normalize import normalize_text
 from pipeline.records import Document, DocumentError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,6 +70,20 @@ def test_stdin_jsonl_whose_first_line_is_over_max_bytes_reads_the_records_after_
     assert [i.doc_id for i in from_stdin] == [f"stdin:{first}", "tb", f"stdin:{first + 2}"]
 
 
+def test_stdin_through_the_command_gives_what_the_file_gives(tmp_path, monkeypatch):
+    data = jsonl({"id": "long", "text": SENTENCE * 20}, {"id": "tb", "text": SENTENCE})
+    (tmp_path / "same.jsonl").write_bytes(data)
+    assert main(["extract", str(tmp_path / "same.jsonl"), "--out", str(tmp_path / "file"), "--quiet",
+                 "--max-bytes", "500"]) == 3
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["extract", "-", "--out", str(tmp_path / "stdin"), "--quiet", "--max-bytes", "500"]) == 3
+    by_file, by_stdin = (read_lines(tmp_path / d / "documents.jsonl") for d in ("file", "stdin"))
+    assert [(d["doc_id"], d["status"]) for d in by_stdin] == [("stdin:1", "error"), ("tb", "ok")]
+    assert [(d["reason"], d["n_facts"]) for d in by_stdin] == [(d["reason"], d["n_facts"]) for d in by_file]
+    assert by_stdin[1]["n_facts"] > 0
+    assert (tmp_path / "stdin" / "facts.jsonl").read_bytes() == (tmp_path / "file" / "facts.jsonl").read_bytes()
+
+
 def test_stdin_plain_text_keeps_its_leading_blank_lines_like_a_file(tmp_path):
     data = b"\n\n" + SENTENCE.encode()
     [doc] = iter_inputs(["-"], stdin=io.BytesIO(data))
@@ -90,15 +105,23 @@ def stray_and_cut() -> dict[str, tuple[bytes, int]]:
             "cut_in_char": (ARTICLE_BYTES[:cut + 2], 2)}
 
 
-@pytest.mark.parametrize("name", ["stray_a0", "cut_in_char"])
-def test_a_few_stray_bytes_are_replaced_and_counted_not_the_article_lost(tmp_path, name):
-    data, n_bad = stray_and_cut()[name]
-    (tmp_path / f"{name}.txt").write_bytes(data)
-    [doc] = iter_inputs([tmp_path / f"{name}.txt"])
+def test_a_stray_byte_is_replaced_and_counted_not_the_article_lost(tmp_path):
+    data, n_bad = stray_and_cut()["stray_a0"]
+    k = ARTICLE_BYTES.index("xếp thứ 13/63".encode())
+    (tmp_path / "stray.txt").write_bytes(data)
+    [doc] = iter_inputs([tmp_path / "stray.txt"])
     assert isinstance(doc, Document)
-    assert doc.meta["encoding"] == "utf-8" and doc.meta["replaced_bytes"] == n_bad
-    assert doc.text.count("\ufffd") == 1
-    assert "Thái Bình xếp thứ 13/63" in doc.text or "Thái Bình \ufffdxếp thứ 13/63" in doc.text
+    assert (doc.meta["encoding"], doc.meta["replaced_bytes"]) == ("utf-8", 1)
+    assert doc.text == normalize_text(ARTICLE_BYTES[:k].decode() + "\ufffd" + ARTICLE_BYTES[k:].decode())
+    assert "Thái Bình \ufffdxếp thứ 13/63" in doc.text
+
+
+def test_an_article_cut_inside_a_character_keeps_what_decodes(tmp_path):
+    data, n_bad = stray_and_cut()["cut_in_char"]
+    (tmp_path / "cut.txt").write_bytes(data)
+    [doc] = iter_inputs([tmp_path / "cut.txt"])
+    assert (doc.meta["encoding"], doc.meta["replaced_bytes"]) == ("utf-8", 2)
+    assert doc.text == normalize_text(data[:-2].decode() + "\ufffd")
 
 
 def test_stray_byte_keeps_the_facts_and_documents_jsonl_says_how_many_bytes(tmp_path):
@@ -240,6 +263,20 @@ def test_repeated_identical_errors_are_summarised_and_every_document_counted(tmp
     printed = capsys.readouterr()
     assert f"documents: {n + 1}  ok: 1  errors: {n}" in printed.out
     assert f"{n} document(s) failed" in printed.err
+
+
+def test_summary_lines_are_the_same_with_two_processes(tmp_path):
+    (tmp_path / "mixed.jsonl").write_bytes(b"{}\n" * 300 + jsonl({"id": "tb", "text": SENTENCE}) + b"[]\n" * 150)
+    for jobs in ("1", "2"):
+        assert main(["extract", str(tmp_path / "mixed.jsonl"), "--out", str(tmp_path / jobs), "--quiet",
+                     "--jobs", jobs]) == 3
+    one, two = ((tmp_path / j / "documents.jsonl").read_bytes() for j in ("1", "2"))
+    assert one == two
+    lines = read_lines(tmp_path / "1" / "documents.jsonl")
+    assert [(d["reason"].partition(" (")[0], d["n_documents"]) for d in lines if "n_documents" in d] == [
+        ("200 more lines of this input failed: record has no text field", 200),
+        ("50 more lines of this input failed: record is a JSON list, not an object", 50)]
+    assert sum(d.get("n_documents", 1) for d in lines) == 451
 
 
 def test_duplicate_check_memory_does_not_grow_with_the_ids(tmp_path):
