@@ -94,8 +94,8 @@ def page_data(facts: Sequence[Mapping[str, Any]], documents: Sequence[Mapping[st
             docs.append({"id": f["doc_id"], "source": None, "status": "missing",
                          "reason": "not in documents.jsonl", "province": None, "title": None,
                          "text": texts.get(f["doc_id"])})
-    order = sorted(range(len(facts)), key=lambda i: (
-        seen[facts[i]["doc_id"]], facts[i].get("char_start") or 0, i))
+    order = sorted(range(len(facts)), key=lambda i: (  # an unchecked string char_start must not break the sort
+        seen[facts[i]["doc_id"]], facts[i].get("char_start") if isinstance(facts[i].get("char_start"), int) else 0, i))
     tables: dict[str, list[int] | None] = {}
     out_facts = []
     for i in order:
@@ -207,6 +207,12 @@ def write_page(out_dir: str | Path, output: str | Path | None = None, *,
     Invalid lines of the run (see :func:`load_checked_run`) are left out; the page
     shows how many facts that was.
     """
+    return _write_page(out_dir, output, roots=roots, title=title)[0]
+
+
+def _write_page(out_dir: str | Path, output: str | Path | None = None, *, roots: Sequence[str | Path] = (),
+                title: str | None = None) -> tuple[Path, int, int, list[str]]:
+    """:func:`write_page`, also returning the numbers of documents and facts shown and the problems."""
     out_dir = Path(out_dir)
     facts, documents, problems = load_checked_run(out_dir)
     texts = load_texts(documents, roots=[*roots, out_dir.resolve().parent])
@@ -215,7 +221,7 @@ def write_page(out_dir: str | Path, output: str | Path | None = None, *,
     path = Path(output) if output else out_dir / "review.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
-    return path
+    return path, len(documents), len(facts), problems
 
 
 # --------------------------------------------------------------------------- decisions
@@ -371,14 +377,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (Path(args.out) / "facts.jsonl").exists():
         print(f"no {args.out}/facts.jsonl: run `make extract` first", file=sys.stderr)
         return 2
-    path = write_page(args.out, args.output, roots=[find_root()], title=args.title)
-    facts, docs, problems = load_checked_run(args.out)
+    path, n_docs, n_facts, problems = _write_page(args.out, args.output, roots=[find_root()], title=args.title)
     for problem in problems[:10]:
         print(f"left out: {args.out}/{problem}", file=sys.stderr)
     if problems:
         print(f"{len(problems)} invalid line(s) of {args.out} left out of the page"
               + (f" ({len(problems) - 10} more not shown)" if len(problems) > 10 else ""), file=sys.stderr)
-    print(f"written: {path} ({len(docs)} documents, {len(facts)} facts, "
+    print(f"written: {path} ({n_docs} documents, {n_facts} facts, "
           f"{path.stat().st_size / 1e6:.1f} MB)")
     if args.screenshot:
         frag = f"#fact={args.fact}" if args.fact is not None else ""
