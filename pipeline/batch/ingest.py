@@ -151,17 +151,24 @@ def iter_inputs(paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYT
         yield from same.summaries()
 
 
+_LINE_BITS = 38  # a place is (entry index << 38) | JSONL line: 275 billion lines, 33 million input files
+_UNKNOWN_ENTRY = (1 << (63 - _LINE_BITS)) - 1
+
+
 def _place(index: int, entry: "_Entry", source: str) -> int:
     """Entry index and JSONL line number of a source, packed in one integer (for SeenIds)."""
     lineno = 0
     if source != entry.source:
         tail = source.rpartition(":")[2]
-        lineno = int(tail) if tail.isdigit() else 0
-    return (index << 40) | lineno
+        lineno = int(tail) if tail.isdigit() and int(tail) < (1 << _LINE_BITS) else 0
+    return (min(index, _UNKNOWN_ENTRY) << _LINE_BITS) | lineno
 
 
 def _place_source(entries: list["_Entry"], place: int) -> str:
-    entry, lineno = entries[place >> 40], place & ((1 << 40) - 1)
+    index, lineno = place >> _LINE_BITS, place & ((1 << _LINE_BITS) - 1)
+    if index >= _UNKNOWN_ENTRY:
+        return "an earlier input"
+    entry = entries[index]
     return f"{entry.source}:{lineno}" if lineno else entry.source
 
 
