@@ -63,16 +63,19 @@ def implied_rank(delta: int, *, rank_year: int | None = None, rank_base: int | N
 
 
 def implied_score(delta: float, *, score_year: float | None = None, score_base: float | None = None) -> float:
-    """The score of the other year that a change and one stated score imply (2 decimals).
+    """The score of the other year that a change and one stated score imply.
+
+    Rounded to 4 decimals, the finest any index publishes (DTI: 0,5064), so float
+    noise never makes two equal figures differ.
 
     >>> implied_score(1.25, score_year=66.5), implied_score(1.25, score_base=65.25)
     (65.25, 66.5)
     """
     if score_year is not None:
-        return round(float(score_year) - float(delta), 2)
+        return round(float(score_year) - float(delta), 4)
     if score_base is None:
         raise ValueError("implied_score needs score_year or score_base")
-    return round(float(score_base) + float(delta), 2)
+    return round(float(score_base) + float(delta), 4)
 
 
 def possible_rank(rank: int, rank_total: int | None = None) -> bool:

@@ -49,6 +49,8 @@ PANEL_PARQUET, PANEL_CSV, PERCENTAGES_PARQUET, DATAPACKAGE = (
 
 #: Cell identity: the panel's primary key.
 KEY = ("province", "index", "component", "scope", "year")
+#: Key columns where "" is a value (no component: the whole index; no scope: a national ranking).
+EMPTY_IS_VALUE = ("component", "scope")
 
 
 class PanelInputError(ValueError):
@@ -216,7 +218,8 @@ def cell_key(f: Mapping[str, Any], key=canonical_key) -> tuple | None:
 def _value_of(f: Mapping[str, Any]) -> Any:
     if f["type"] == "rank":
         return int(f["rank"]) if f.get("rank") is not None else None
-    return round(float(f["score"]), 2) if f.get("score") is not None else None
+    # as stated (DTI scores have 4 decimals); rounding only removes float noise
+    return round(float(f["score"]), 4) if f.get("score") is not None else None
 
 
 def build_panel(facts: Iterable[dict[str, Any]]) -> Panel:
@@ -323,7 +326,7 @@ def _arithmetic(rows: dict[tuple, dict], changes: list[tuple[tuple, dict]], key)
     """
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for k, f in changes:
-        delta = int(f["delta"]) if f["type"] == "rank_change" else round(float(f["delta"]), 2)
+        delta = int(f["delta"]) if f["type"] == "rank_change" else round(float(f["delta"]), 4)
         groups[(f["type"], k, int(f["base_year"]), delta)].append(f)
     derived: dict[tuple, dict[Any, list]] = defaultdict(lambda: defaultdict(list))  # (cell, field) -> value -> facts
     like: dict[tuple, dict] = {}  # (cell, field) -> a row of the same series, for the names of a new row
@@ -408,7 +411,7 @@ PANEL_FIELDS: list[tuple[str, Any, str, str]] = [
     ("year", "int64", "integer", "The edition year the figures are about."),
     ("rank", "int64", "integer", "The kept rank (most documents; ties: confidence, then the smaller)."),
     ("rank_total", "int64", "integer", "Denominator of the kept rank, as its facts state it most often."),
-    ("score", "float64", "number", "The kept score (2 decimals)."),
+    ("score", "float64", "number", "The kept score, as stated (PCI: 2 decimals; DTI: up to 4)."),
     *[(f"{v}_{s}", t, tt, d.format(v=v)) for v in ("rank", "score") for s, t, tt, d in (
         ("derived", "bool", "boolean", "True when no fact states the {v}: a change and the other year's {v} imply it."),
         ("n_facts", "int64", "integer", "Facts stating the kept {v} (for a derived one: the facts it came from)."),
@@ -485,6 +488,8 @@ def table_schema(fields: Sequence[tuple], primary_key: Sequence[str]) -> dict[st
         f = {"name": name, "type": ttype, "description": desc}
         if name in primary_key:
             f["constraints"] = {"required": True}
+        if name in EMPTY_IS_VALUE:  # "" is the whole index / a national ranking, not a missing value
+            f["missingValues"] = []
         out.append(f)
     return {"fields": out, "primaryKey": list(primary_key), "missingValues": [""]}
 
