@@ -192,11 +192,14 @@ def _dedupe(facts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """One fact per (document, span, type, fields): the same run given twice counts once."""
     seen: dict[tuple, dict[str, Any]] = {}
     for f in facts:
-        k = (f["_doc"], f.get("char_start"), f.get("char_end"), f["type"],
-             json.dumps({k: v for k, v in f.items() if not k.startswith("_") and k != "doc_id"},
-                        sort_keys=True, ensure_ascii=False))
+        k = (f["_doc"], f.get("char_start"), f.get("char_end"), f["type"], *map(f.get, _SAME))
         seen.setdefault(k, f)
     return list(seen.values())
+
+
+#: The fields that make two facts of one span the same fact.
+_SAME = ("province", "index", "component", "scope", "year", "rank", "rank_total", "score", "delta", "base_year",
+         "value", "qualifier", "modality", "metric", "rank_min", "rank_max")
 
 
 @dataclass
