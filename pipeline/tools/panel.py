@@ -43,6 +43,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from extractors.provinces import canonical_key
 from pipeline.core import consistency
+from pipeline.records import FACT_TYPES
 
 PANEL_PARQUET, PANEL_CSV, PERCENTAGES_PARQUET, DATAPACKAGE = (
     "panel.parquet", "panel.csv", "percentages.parquet", "datapackage.json")
@@ -113,20 +114,27 @@ def load_inputs(paths: Sequence[str | Path]) -> Inputs:
         if not path.is_file():
             out.errors.append(f"{path}: no such facts file")
             continue
-        docs: dict[str, tuple[str, str | None]] = {}
         doc_path = path.with_name("documents.jsonl")
-        if doc_path.is_file():
-            for _, d in _read_lines(doc_path, out.errors):
-                docs[d["doc_id"]] = (d.get("sha256") or f"{n}:{d['doc_id']}", _iso_date(d.get("date")))
-        else:
+        documents = [d for _, d in _read_lines(doc_path, out.errors)] if doc_path.is_file() else []
+        if not doc_path.is_file():
             out.errors.append(f"{doc_path}: missing: facts of {path} have no publication dates")
+        facts = []
         for lineno, f in _read_lines(path, out.errors):
-            if f.get("type") not in ("rank", "rank_change", "score", "score_change", "percentage", "rank_target"):
+            if f.get("type") not in FACT_TYPES:
                 out.errors.append(f"{path}:{lineno}: unknown fact type {f.get('type')!r}")
                 continue
-            ident, when = docs.get(f["doc_id"], (f"{n}:{f['doc_id']}", None))
-            out.facts.append({**f, "_doc": ident, "_date": when})
+            facts.append(f)
+        out.facts.extend(tag_facts(facts, documents, run=n))
     return out
+
+
+def tag_facts(facts: Iterable[Mapping[str, Any]], documents: Iterable[Mapping[str, Any]] = (), *,
+              run: int = 0) -> list[dict[str, Any]]:
+    """Facts with ``_doc`` (their document's text hash, else ``run:doc_id``) and ``_date`` (ISO date or None)."""
+    docs = {d["doc_id"]: (d.get("sha256") or f"{run}:{d['doc_id']}", _iso_date(d.get("date")))
+            for d in documents if isinstance(d.get("doc_id"), str)}
+    return [{**f, "_doc": docs.get(f["doc_id"], (f"{run}:{f['doc_id']}", None))[0],
+             "_date": docs.get(f["doc_id"], (None, None))[1]} for f in facts]
 
 
 # --------------------------------------------------------------------------- building

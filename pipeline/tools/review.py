@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from pipeline.tools.audit import TYPE_COLORS, fact_label, find_root, load_run, load_texts
+from pipeline.tools.panel_views import fact_marks
 from pipeline.records import FACT_TYPES, TYPE_FIELDS
 
 TEMPLATE = Path(__file__).with_name("templates") / "review.html"
@@ -139,7 +140,18 @@ def build_page(facts: Sequence[Mapping[str, Any]], documents: Sequence[Mapping[s
 
 
 def _compact(data: dict[str, Any]) -> dict[str, Any]:
-    return {**data, "facts": columnar(data["facts"])}
+    return {**data, "facts": columnar(with_conflict_marks(data["facts"]))}
+
+
+def with_conflict_marks(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Facts in a conflict between documents get ``_k: "c"``, in an arithmetic inconsistency ``"i"``.
+
+    The page's *Conflict* filter reads it (:func:`pipeline.tools.panel_views.fact_marks`).
+    """
+    for f, mark in zip(facts, fact_marks(facts)):
+        if mark:
+            f["_k"] = mark
+    return facts
 
 
 def write_page(out_dir: str | Path, output: str | Path | None = None, *,
