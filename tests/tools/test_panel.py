@@ -328,3 +328,21 @@ def test_corpora_datapackage_validates(corpora_run):
         assert all(v is not None for k in keys for v in k), res["name"]
         assert len(set(keys)) == len(keys), res["name"]
     assert tables["panel"] == tables["panel-parquet"]  # the CSV holds the same cells as the Parquet file
+
+
+def test_readme_panel_snippet_runs_as_written(corpora_run, tmp_path, capsys, monkeypatch):
+    """The README's pandas + DuckDB example, executed from a folder whose outputs/ is this run."""
+    out, _, _ = corpora_run
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Panel"):readme.index("## Quality")]
+    code = section[section.index("```python") + len("```python"):]
+    code = code[:code.index("```")]
+    assert "FROM 'outputs/panel.parquet'" in code and "pd.read_parquet" in code
+    (tmp_path / "outputs").symlink_to(out, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {})
+    printed = capsys.readouterr().out
+    df = pd.read_parquet(out / "panel.parquet")
+    pci = df[(df["index"] == "PCI") & (df["component"] == "") & (df["scope"] == "") & df["rank"].notna()]
+    first = pci.sort_values(["province", "year"], kind="stable").iloc[0]
+    assert first["province"] in printed and "rank_derived" in printed and "rank_n_docs" in printed
