@@ -111,11 +111,12 @@ def test_written_articles_give_the_exact_rows(written):
     assert len(facts) == 10 and not any("inconsistent" in f for f in facts)
 
 
-def test_percentages_stay_out_of_the_panel_and_go_to_their_table(tmp_path):
+def test_percentages_stay_out_of_the_panel_and_national_figures_are_rows(tmp_path):
     src = tmp_path / "a.jsonl"
     src.write_text(json.dumps({"id": "hp", "date": "2024-03-02", "text": (
         "Năm 2023, Hải Phòng xếp thứ 1/63 về chỉ số PCI. "
-        "Tỷ lệ người dân hài lòng với dịch vụ công của thành phố đạt 92,5%.")}, ensure_ascii=False) + "\n",
+        "Tỷ lệ người dân hài lòng với dịch vụ công của thành phố đạt 92,5%. "
+        "Năm 2023, điểm trung vị PCI của cả nước đạt 64,6 điểm.")}, ensure_ascii=False) + "\n",
         encoding="utf-8")
     run = extract([src], tmp_path / "run")
     assert cli.main(["panel", str(run), "--out", str(tmp_path / "p")]) == 0
@@ -124,9 +125,14 @@ def test_percentages_stay_out_of_the_panel_and_go_to_their_table(tmp_path):
         {"province": "Hải Phòng", "value": 92.5, "qualifier": "exact", "modality": "actual", "doc_id": "hp",
          "date": date(2024, 3, 2)}]
     assert "92,5%" in pct["evidence"][0]
-    rows = pd.read_parquet(tmp_path / "p" / "panel.parquet")
-    assert rows[["province", "index", "year", "rank"]].to_dict("records") == [
-        {"province": "Hải Phòng", "index": "PCI", "year": 2023, "rank": 1}]
+    rows = pq.read_table(tmp_path / "p" / "panel.parquet").to_pylist()
+    assert [{k: r[k] for k in ("province", "province_code", "province_2025", "index", "year", "rank", "score")}
+            for r in rows] == [
+        {"province": "Hải Phòng", "province_code": "31", "province_2025": "Hải Phòng", "index": "PCI",
+         "year": 2023, "rank": 1, "score": None},
+        {"province": "Việt Nam", "province_code": None, "province_2025": "Việt Nam", "index": "PCI",
+         "year": 2023, "rank": None, "score": 64.6},
+    ]
 
 
 def test_same_facts_in_any_order_give_byte_identical_files(written, tmp_path):
