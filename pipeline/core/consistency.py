@@ -49,6 +49,20 @@ def score_change_agrees(delta: float, score_year: float, score_base: float) -> b
     return abs((float(score_year) - float(score_base)) - float(delta)) <= SCORE_TOLERANCE
 
 
+def change_agrees(change_type: str, delta: float, year_values: Iterable[float], base_values: Iterable[float]) -> bool:
+    """Some figure stated for the year and some stated for the base year agree with the change.
+
+    A year stated with two figures (a misread, a regional rank beside the national
+    one) is a conflict, not an inconsistency, as long as one reading fits the change.
+
+    >>> change_agrees("rank_change", 7, [46, 10], [53, 11]), change_agrees("rank_change", 7, [10], [11])
+    (True, False)
+    """
+    agrees = rank_change_agrees if change_type == "rank_change" else score_change_agrees
+    base_values = list(base_values)
+    return any(agrees(delta, y, b) for y in year_values for b in base_values)
+
+
 def implied_rank(delta: int, *, rank_year: int | None = None, rank_base: int | None = None) -> int:
     """The rank of the other year that a change and one stated rank imply.
 
@@ -131,9 +145,9 @@ def _chg(fact: Mapping[str, Any]) -> str:
 
 # --------------------------------------------------------------------------- one document
 
-_KINDS = {  # change type -> (figure type, field, agrees, implied, possible)
-    "rank_change": ("rank", "rank", rank_change_agrees, implied_rank, possible_rank),
-    "score_change": ("score", "score", score_change_agrees, implied_score, possible_score),
+_KINDS = {  # change type -> (figure type, field, implied, possible)
+    "rank_change": ("rank", "rank", implied_rank, possible_rank),
+    "score_change": ("score", "score", implied_score, possible_score),
 }
 
 
@@ -164,11 +178,11 @@ def check_document(facts: Sequence[Mapping[str, Any]]) -> dict[int, list[str]]:
         key = series_key(f)
         if kind is None or key is None or f.get("delta") is None or f.get("year") is None or f.get("base_year") is None:
             continue
-        ftype, field, agrees, implied, possible = kind
+        ftype, field, implied, possible = kind
         year = figures.get((ftype, key, f["year"]), [])
         base = figures.get((ftype, key, f["base_year"]), [])
         if year and base:
-            if any(agrees(f["delta"], facts[y][field], facts[b][field]) for y in year for b in base):
+            if change_agrees(f["type"], f["delta"], [facts[y][field] for y in year], [facts[b][field] for b in base]):
                 continue
             others = [facts[j] for j in base + year]
             out[i].append(f"disagrees with {', '.join(_fig(o) for o in others)}")

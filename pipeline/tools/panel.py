@@ -314,10 +314,9 @@ def _row(k: tuple, cell: Mapping[str, list]) -> dict[str, Any]:
     return row
 
 
-_KINDS = {  # change type -> figure, agrees, implied, possible (pipeline.core.consistency)
-    "rank_change": ("rank", consistency.rank_change_agrees, consistency.implied_rank, consistency.possible_rank),
-    "score_change": ("score", consistency.score_change_agrees, consistency.implied_score,
-                     consistency.possible_score),
+_KINDS = {  # change type -> figure, implied, possible (pipeline.core.consistency)
+    "rank_change": ("rank", consistency.implied_rank, consistency.possible_rank),
+    "score_change": ("score", consistency.implied_score, consistency.possible_score),
 }
 
 
@@ -342,14 +341,16 @@ def _arithmetic(rows: dict[tuple, dict], changes: list[tuple[tuple, dict]], key)
     derived: dict[tuple, dict[Any, list]] = defaultdict(lambda: defaultdict(list))  # (cell, field) -> value -> facts
     like: dict[tuple, dict] = {}  # (cell, field) -> a row of the same series, for the names of a new row
     for (ctype, k, base_year, delta), fs in sorted(groups.items(), key=lambda kv: repr(kv[0])):
-        name, agrees, implied, possible = _KINDS[ctype]
+        name, implied, possible = _KINDS[ctype]
         kb = (*k[:4], base_year)
         ry, rb = rows.get(k), rows.get(kb)
         vy = ry[name] if ry is not None else None
         vb = rb[name] if rb is not None else None
         desc = f"{ctype} {delta:+g} ({k[4]} vs {base_year})"
         if vy is not None and vb is not None:
-            if agrees(delta, vy, vb):
+            # any stated reading of each year may fit (the conflict is flagged already); else the kept ones are named
+            if consistency.change_agrees(ctype, delta, [v.value for v in ry["_values"][name] or ()],
+                                         [v.value for v in rb["_values"][name] or ()]):
                 continue
             facts = _refs(fs + rb["_values"][name][0].facts + ry["_values"][name][0].facts)
             reason = f"{desc} disagrees with {name} {vb:g} in {base_year} and {name} {vy:g} in {k[4]}"
