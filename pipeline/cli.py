@@ -219,6 +219,8 @@ def _panel(args: argparse.Namespace) -> int:
     from pipeline.tools import panel
 
     inputs = panel.load_inputs(args.facts)
+    for message in inputs.warnings:
+        print(f"warning: {message}", file=sys.stderr)
     for message in inputs.errors[:_SHOW_ERRORS]:
         print(f"error: {message}", file=sys.stderr)
     if len(inputs.errors) > _SHOW_ERRORS:

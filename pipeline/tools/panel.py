@@ -65,7 +65,8 @@ class Inputs:
     """Facts of one or more runs, each tagged with its document's identity and date."""
 
     facts: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)     # lines or files that could not be read
+    warnings: list[str] = field(default_factory=list)   # read, but something is missing (dates)
 
 
 def _iso_date(value: Any) -> str | None:
@@ -117,7 +118,7 @@ def load_inputs(paths: Sequence[str | Path]) -> Inputs:
         doc_path = path.with_name("documents.jsonl")
         documents = [d for _, d in _read_lines(doc_path, out.errors)] if doc_path.is_file() else []
         if not doc_path.is_file():
-            out.errors.append(f"{doc_path}: missing: facts of {path} have no publication dates")
+            out.warnings.append(f"{doc_path}: missing: the facts of {path} have no publication dates")
         facts = []
         for lineno, f in _read_lines(path, out.errors):
             if f.get("type") not in FACT_TYPES:

@@ -162,6 +162,14 @@ def test_bad_lines_are_named_and_the_rest_is_built(written, tmp_path, capsys):
     assert f"error: {run / 'facts.jsonl'}:11: not JSON" in err
     assert f"error: {tmp_path / 'missing.jsonl'}: no such facts file" in err
     assert len(pd.read_parquet(tmp_path / "p" / "panel.parquet")) == 5
+    # without documents.jsonl the facts still make the panel, without dates
+    (run / "documents.jsonl").unlink()
+    (run / "facts.jsonl").write_text(good, encoding="utf-8")
+    assert cli.main(["panel", str(run), "--out", str(tmp_path / "q")]) == cli.EXIT_OK
+    assert f"warning: {run / 'documents.jsonl'}: missing: the facts of {run / 'facts.jsonl'} have no publication dates" \
+        in capsys.readouterr().err
+    undated = pd.read_parquet(tmp_path / "q" / "panel.parquet")
+    assert len(undated) == 5 and undated["rank_first_date"].isna().all()
 
 
 # --------------------------------------------------------------------------- bars on the corpora
@@ -352,3 +360,34 @@ def test_readme_panel_snippet_runs_as_written(corpora_run, tmp_path, capsys, mon
     pci = df[(df["index"] == "PCI") & (df["component"] == "") & (df["scope"] == "") & df["rank"].notna()]
     first = pci.sort_values(["province", "year"], kind="stable").iloc[0]
     assert first["province"] in printed and "rank_derived" in printed and "rank_n_docs" in printed
+
+
+def fact(doc, start, type_, year, **fields):
+    return {"doc_id": doc, "type": type_, "province": "Sơn La", "index": "PAPI", "year": year,
+            "char_start": start, "char_end": start + 10, "confidence": 0.9, **fields}
+
+
+def test_cell_logic_on_fact_records():
+    rows = {(r["year"]): r for r in panel.build_panel([
+        # 2021 read two ways (53 national, 11 regional without its scope): a conflict; +7 fits 53 -> 46
+        fact("a", 0, "rank", 2021, rank=53), fact("b", 0, "rank", 2021, rank=11, confidence=0.6),
+        fact("a", 20, "rank", 2022, rank=46), fact("a", 20, "rank_change", 2022, delta=7, base_year=2021),
+        # two changes imply different ranks for 2020 (53 - 2 = 51; 53 + 1 = 54, twice): kept by documents, flagged
+        fact("c", 0, "rank_change", 2021, delta=-2, base_year=2020),
+        fact("d", 0, "rank_change", 2021, delta=1, base_year=2020),
+        fact("e", 0, "rank_change", 2021, delta=1, base_year=2020),
+        # a rank above its total
+        fact("f", 0, "rank", 2023, rank=70, rank_total=63),
+        # a target and a rank_target make no cell
+        fact("g", 0, "rank", 2024, rank=1, modality="target"),
+    ]).rows}
+    assert sorted(rows) == [2020, 2021, 2022, 2023]
+    assert (rows[2021]["rank"], rows[2021]["conflict"], rows[2021]["inconsistent"]) == (53, True, False)
+    assert rows[2022]["inconsistent"] is False
+    r = rows[2020]
+    assert (r["rank"], r["rank_derived"], r["rank_n_docs"], r["inconsistent"]) == (54, True, 3, True)
+    assert [x["doc_id"] for x in r["rank_facts"]] == ["a", "d", "e"]  # the 2021 rank and the two changes
+    assert [(i["check"], i["reason"]) for i in r["inconsistencies"]] == [
+        ("rank_derived", "changes imply different ranks: 54, 51")]
+    assert [(i["check"], i["reason"]) for i in rows[2023]["inconsistencies"]] == [
+        ("rank_total", "rank 70 > rank_total 63")]
