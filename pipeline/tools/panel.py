@@ -264,9 +264,9 @@ def build_panel(facts: Iterable[dict[str, Any]]) -> Panel:
         else:
             skipped[f"{t} without delta or base year"] += 1
     rows = {k: _row(k, c) for k, c in cells.items()}
-    _arithmetic(rows, changes, key)
+    _arithmetic(rows, changes)
     out = [_finish(r) for _, r in sorted(rows.items(), key=lambda kv: _sort_key(kv[1]))]
-    return Panel(out, _percentage_rows(percentages, key), skipped)
+    return Panel(out, _percentage_rows(percentages), skipped)
 
 
 def _sort_key(row: Mapping[str, Any]) -> tuple:
@@ -328,7 +328,7 @@ def _empty_row(k: tuple, like: Mapping[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _arithmetic(rows: dict[tuple, dict], changes: list[tuple[tuple, dict]], key) -> None:
+def _arithmetic(rows: dict[tuple, dict], changes: list[tuple[tuple, dict]]) -> None:
     """Check each change against the kept figures of its two years; derive a missing one.
 
     Changes are grouped by (cell, base year, delta): repeats of one change are one
@@ -395,7 +395,7 @@ def _finish(row: dict[str, Any]) -> dict[str, Any]:
     return {name: row.get(name) for name, *_ in PANEL_FIELDS}
 
 
-def _percentage_rows(facts: list[dict[str, Any]], key) -> list[dict[str, Any]]:
+def _percentage_rows(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = [{"province": f.get("province"), "province_code": f.get("province_code"),
              "province_2025": f.get("province_2025"), "metric": f.get("metric"),
              "value": float(f["value"]) if f.get("value") is not None else None,
@@ -603,4 +603,6 @@ def summary(panel: Panel) -> str:
             f"{sum(r['score'] is not None for r in rows)} with a score), "
             f"{sum(r['conflict'] for r in rows)} in conflict, {sum(r['inconsistent'] for r in rows)} inconsistent, "
             f"{sum(r['rank_derived'] or r['score_derived'] for r in rows)} with a derived value; "
-            f"{len(panel.percentages)} percentages")
+            f"{len(panel.percentages)} percentages"
+            + (f"; {sum(panel.skipped.values())} facts make no cell (goals; no province, index or year)"
+               if panel.skipped else ""))
