@@ -522,6 +522,30 @@ def find_provinces(text: str, offset: int = 0, *, shadow: str | None = None) -> 
         if not _context_ok(text, i, j, variant):
             continue
         p = variant.province
-        yield Mention("province", offset + i, offset + j, written,
-                      {"name": p.name, "code": p.code, "province_2025": p.province_2025, "era": p.era},
-                      variant.rule)
+        attrs = {"name": p.name, "code": p.code, "province_2025": p.province_2025, "era": p.era}
+        if _OLD_AFTER.match(text, j):
+            attrs["old"] = True              # "Cần Thơ (cũ)": the unit before the 2025 merger
+        yield Mention("province", offset + i, offset + j, written, attrs, variant.rule)
+
+
+#: "(cũ)", "cũ", "(trước sắp xếp)" right after a name: the unit as it was before the 1 July 2025 merger.
+_OLD_AFTER = re.compile(r"\s*\(?\s*(?:cũ|trước\s+(?:khi\s+)?(?:sắp\s+xếp|sáp\s+nhập|hợp\s+nhất))(?!\w)", re.IGNORECASE)
+
+
+@functools.cache
+def _by_2025_name() -> dict[str, Province]:
+    return {p.name: p for p in _gazetteer().new}
+
+
+def merged_unit(name: str, province_2025: str) -> Province | None:
+    """The 2025 unit a legacy unit's name stands for in an article written after the merger, when the
+    unit kept its name ("Gia Lai", "Hải Phòng", "Thừa Thiên Huế" -> Huế); None for an absorbed unit
+    ("Bình Định" stays the old unit).
+
+    >>> merged_unit("Gia Lai", "Gia Lai").province_2025, merged_unit("Bình Định", "Gia Lai")
+    ('Gia Lai', None)
+    """
+    new = _by_2025_name().get(province_2025)
+    if new is None or not (new.name == name or (name, new.name) == ("Thừa Thiên Huế", "Huế")):
+        return None
+    return new
