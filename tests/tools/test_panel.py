@@ -391,3 +391,22 @@ def test_cell_logic_on_fact_records():
         ("rank_derived", "changes imply different ranks: 54, 51")]
     assert [(i["check"], i["reason"]) for i in rows[2023]["inconsistencies"]] == [
         ("rank_total", "rank 70 > rank_total 63")]
+
+
+def test_score_changes_derive_and_check_scores_as_stated():
+    dti = lambda doc, year, type_, **kw: {**fact(doc, 0, type_, year, **kw), "province": "Ninh Bình", "index": "DTI"}
+    rows = {r["year"]: r for r in panel.build_panel([
+        dti("a", 2021, "score", score=0.5064), dti("a", 2021, "score_change", delta=0.105, base_year=2020),
+        dti("b", 2022, "score", score=0.55), dti("b", 2022, "score_change", delta=0.01, base_year=2021),
+    ]).rows}
+    assert (rows[2020]["score"], rows[2020]["score_derived"]) == (0.4014, True)  # 0.5064 - 0.105, 4 decimals kept
+    assert [x["doc_id"] for x in rows[2020]["score_facts"]] == ["a"]
+    assert [i["reason"] for i in rows[2022]["inconsistencies"]] == [
+        "score_change +0.01 (2022 vs 2021) disagrees with score 0.5064 in 2021 and score 0.55 in 2022"]
+
+
+def test_parquet_metadata_holds_no_pandas_block_and_no_timestamp(written):
+    for name in ("panel.parquet", "percentages.parquet"):
+        meta = pq.read_metadata(written / "panel" / name)
+        assert set(meta.metadata) == {b"ARROW:schema"}  # built from Arrow arrays: no pandas metadata
+        assert meta.num_row_groups == 1 and meta.created_by.startswith("parquet-cpp-arrow")
