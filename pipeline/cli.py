@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline extract PATH... [--out DIR]``."""
+"""Command line: ``python -m pipeline extract PATH... [--out DIR]``, ``train``, ``eval``, ``panel``."""
 from __future__ import annotations
 
 import argparse
@@ -216,7 +216,38 @@ def build_parser() -> argparse.ArgumentParser:
                     help="two of the --gold folders: also train a classifier on A (+ the other --gold folders) "
                          "and score it on B, and the reverse, beside the rules alone")
     ev.set_defaults(func=_eval)
+    pa = sub.add_parser("panel", help="build the province × index × year panel from facts.jsonl files",
+                        description="Turn facts.jsonl files (or run folders) into DIR/panel.parquet, DIR/panel.csv, "
+                                    "DIR/percentages.parquet and DIR/datapackage.json: one row per province, "
+                                    "index, component, scope and year with rank, rank_total, score, their "
+                                    "support, conflicts and arithmetic checks. Publication dates come from the "
+                                    "documents.jsonl beside each facts.jsonl.",
+                        epilog="exit status: 0 written; 3 written, but some input lines or files could not be "
+                               "read (named on stderr); 2 no input could be read")
+    pa.add_argument("facts", nargs="*", default=["outputs/facts.jsonl"], metavar="FACTS",
+                    help="facts.jsonl files or run folders (default: outputs/facts.jsonl)")
+    pa.add_argument("--out", default="outputs", metavar="DIR", help="output folder (default: outputs)")
+    pa.set_defaults(func=_panel)
     return parser
+
+
+def _panel(args: argparse.Namespace) -> int:
+    from pipeline.tools import panel
+
+    inputs = panel.load_inputs(args.facts)
+    for message in inputs.warnings:
+        print(f"warning: {message}", file=sys.stderr)
+    for message in inputs.errors[:_SHOW_ERRORS]:
+        print(f"error: {message}", file=sys.stderr)
+    if len(inputs.errors) > _SHOW_ERRORS:
+        print(f"... {len(inputs.errors) - _SHOW_ERRORS} more errors", file=sys.stderr)
+    if not inputs.facts and inputs.errors:
+        return EXIT_USAGE
+    built = panel.build_panel(inputs.facts)
+    written = panel.write_panel(built, args.out)
+    print(panel.summary(built))
+    print("written: " + ", ".join(str(p) for p in written))
+    return EXIT_FAILED if inputs.errors else EXIT_OK
 
 
 def _eval(args: argparse.Namespace) -> int:

@@ -32,6 +32,7 @@ from pipeline.records import FACT_TYPES, TYPE_FIELDS
 from pipeline.tools.audit import TYPE_COLORS, fact_label, find_root, load_texts
 from pipeline.tools.display import neutralise
 from pipeline.tools.fact_check import read_facts, valid_facts
+from pipeline.tools.panel_views import fact_marks
 
 TEMPLATE = Path(__file__).with_name("templates") / "review.html"
 DOWNLOAD_NAME = "review-decisions.jsonl"
@@ -174,7 +175,18 @@ def build_page(facts: Sequence[Mapping[str, Any]], documents: Sequence[Mapping[s
 
 
 def _compact(data: dict[str, Any]) -> dict[str, Any]:
-    return {**data, "facts": columnar(data["facts"])}
+    return {**data, "facts": columnar(with_conflict_marks(data["facts"]))}
+
+
+def with_conflict_marks(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Facts in a conflict between documents get ``_k: "c"``, in an arithmetic inconsistency ``"i"``.
+
+    The page's *Conflict* filter reads it (:func:`pipeline.tools.panel_views.fact_marks`).
+    """
+    for f, mark in zip(facts, fact_marks(facts)):
+        if mark:
+            f["_k"] = mark
+    return facts
 
 
 def load_checked_run(out_dir: str | Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
