@@ -525,7 +525,13 @@ def find_provinces(text: str, offset: int = 0, *, shadow: str | None = None) -> 
         attrs = {"name": p.name, "code": p.code, "province_2025": p.province_2025, "era": p.era}
         if _OLD_AFTER.match(text, j):
             attrs["old"] = True              # "Cần Thơ (cũ)": the unit before the 2025 merger
+        if _DATELINE_AFTER.match(text, j) and not text[max(0, i - 12):i].strip(" \t-–—*#\"'“"):
+            attrs["dateline"] = True         # "Hà Nội (TTXVN 18/4/2024) …": where the news was filed
         yield Mention("province", offset + i, offset + j, written, attrs, variant.rule)
+
+
+#: A dateline after a line-initial name: "Hà Nội (TTXVN 18/4/2024)", "Đà Nẵng (PV) -", "TP.HCM, 12/5 -".
+_DATELINE_AFTER = re.compile(r"\s*(?:\((?:[A-ZĐ]{2,}(?:/[A-ZĐ]+)?(?:\s+\d{1,2}/\d{1,2}(?:/\d{2,4})?)?|[^()]{0,25}\d{1,2}/\d{1,2}/\d{2,4})\)\s*[-–—]?|,\s*\d{1,2}/\d{1,2}(?:/\d{2,4})?\s*[-–—(])")
 
 
 #: "(cũ)", "cũ", "(trước sắp xếp)" right after a name: the unit as it was before the 1 July 2025 merger.

@@ -10,6 +10,8 @@ events (``năm thứ 7``, ``lần thứ hai``, ``Phiên họp thứ 5``) and wee
 [(3, True)]
 >>> [m.attrs["rank"] for m in find_ranks("Long An giành vị trí á quân; Quảng Ninh dẫn đầu")]
 [2, 1]
+>>> [m.attrs["rank"] for m in find_ranks("PAR INDEX xếp đầu tiên là Quảng Ninh; thành phố xếp hạng PGI cao nhất cả nước")]
+[1, 1]
 >>> list(find_ranks("TP dẫn đầu thu ngân sách cả nước; Bình Dương dẫn đầu cả nước về thu hút FDI"))
 []
 >>> list(find_ranks("Thứ 5, 16/11/2023, đã thực hiện 23/30 nhiệm vụ, năm thứ 7 liên tiếp, Phiên họp thứ 5, Kỳ họp thứ 4"))
@@ -44,7 +46,8 @@ _WORD_RANK = regex.compile(
           (?:vị\s+trí\s+|ngôi\s+)?(?:dẫn\s+đầu|đứng\s+đầu|quán\s+quân|ngôi\s+đầu(?:\s+bảng)?|á\s+quân)(?!\s+(?:nhóm|tốp|top))
         | vị\s+trí\s+đầu\s+tiên | (?:vị\s+trí\s+|xếp\s+|đứng\s+)?thứ\s+(?:nhất|nhì|hai|ba|tư)(?!\s*(?:,|-|–)|\s+(?:từ|thứ))
         | (?:vị\s+trí|đứng|xếp)\s+thứ\s+(?:năm|sáu|bảy|tám|chín|mười)(?!\s*(?:-|–)|\s+(?:từ|thứ))
-        | (?<=điểm,?\s*)cao\s+nhất(?=\s+NATIONAL)
+        | (?<=(?:điểm|xếp\s+hạng(?:\s+\w+){0,3}),?\s*)cao\s+nhất(?=\s+NATIONAL)      # "xếp hạng PGI cao nhất cả nước"
+        | (?:xếp|đứng)\s+đầu\s+tiên                                                     # "xếp đầu tiên là Quảng Ninh"
         | (?:đứng\s+|xếp\s+)?cuối\s+bảng | đứng\s+cuối(?:\s+cùng)? | (?:xếp\s+)?vị\s+trí\s+cuối(?:\s+cùng)? )
     """.replace("NATIONAL", lexicon.pattern("national")), regex.VERBOSE | regex.IGNORECASE)
 

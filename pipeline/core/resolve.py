@@ -44,6 +44,8 @@ def _province_counts(text: str) -> tuple[tuple[str, int, int], ...]:
     counts: Counter = Counter()
     first: dict[str, int] = {}
     for m in find_provinces(text, shadow=document_shadow(text)):
+        if m.attrs.get("dateline"):
+            continue  # "Hà Nội (TTXVN 18/4/2024)": where the news was filed, not what it is about
         counts[m.attrs["name"]] += 1
         first.setdefault(m.attrs["name"], m.start)
     return tuple((n, c, first[n]) for n, c in counts.items())

@@ -97,15 +97,18 @@ def test_a_model_without_calibration_keeps_format_1_and_raw_confidence(tmp_path)
     assert loaded.calibration is None and loaded.confidence(0.731) == 0.731
 
 
-def test_shipped_model_is_calibrated_and_never_saw_dev2():
+def test_shipped_model_never_saw_dev2_and_reports_the_raw_probability():
+    """make train ships no calibration map: one fitted on the gold the rules were written from is
+    overconfident on unseen text (README: Calibration of confidence)."""
     doc = json.loads(MODEL_PATH.read_text("utf-8"))
-    assert doc["format"] == FORMAT_V2
+    assert doc["format"] == FORMAT_V1 and "calibration" not in doc
     assert doc["trained_on"]["folders"] == ["seeds", "dev"]  # dev2 stays a measurement
-    assert doc["calibration_fit"]["folds"] == 5 and doc["calibration_fit"]["documents"] == 51
+    assert CandidateModel.load().confidence(0.8123) == 0.8123
 
 
 def test_decider_reports_calibrated_confidence_but_decides_on_the_raw_probability():
-    model = CandidateModel.load()
+    shipped = CandidateModel.load()
+    model = CandidateModel(shipped.weights, shipped.intercept, shipped.meta, Calibration([0.5, 0.99], [0.3, 0.9]))
     decider = ModelDecider(model)
     pairs = candidates(Document("t", TWO_INDICES, "<test>", {}), alternatives=True)
     groups: dict = {}

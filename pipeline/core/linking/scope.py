@@ -35,7 +35,8 @@ class Scope:
         self.by_kind: dict[str, list[Mention]] = {}
         for m in mentions:
             self.by_kind.setdefault(m.kind, []).append(m)
-        self.provinces = self.by_kind.get("province", [])
+        # a dateline's city ("Hà Nội (TTXVN 18/4/2024) …") says where the news was filed, not what it is about
+        self.provinces = [p for p in self.by_kind.get("province", []) if not p.attrs.get("dateline")]
         self.indices = self.by_kind.get("index", [])
         strong = [m for m in self.indices if m.attrs["strength"] != "weak"]
         self.index_pool = strong or self.indices

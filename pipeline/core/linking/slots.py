@@ -26,6 +26,25 @@ _VE_BEFORE = regex.compile(r"(?:về|ở|của|trong|trên)\s+(?:(?:các|cả|\d
 _TARGET_EXTRA = lexicon.compiled("near_goal_cue")
 _NOT_TARGET = regex.compile(r"so\s+với\s+(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)|(?:vượt|hoàn\s+thành|đạt\s+và\s+vượt)\s+(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)", regex.I)
 _OWNED_YEAR = regex.compile(r"\s*(?:\)\s*)?(?:là|đạt|được)\s+\d")
+#: Before a province that is a point of comparison, not the subject: "vượt qua X", "so với X", "hơn X", "như A, B".
+_LANDMARK = regex.compile(r"(?:vượt\s+qua|bỏ\s+xa|so\s+với|\bhơn|\bsau|\bnhư|\btrên)\s+(?:(?:các\s+|những\s+)?(?:tỉnh|thành\s+phố|địa\s+phương)\s+)?(?:TP\.?\s*)?$", regex.I)
+#: "Phú Thọ (hạng 24/63 với 66,30 điểm)": a value inside the parenthesis right after a name is that name's.
+_OWN_PAREN = regex.compile(r"\s*\([^()]*$")
+_LIST_JOIN = regex.compile(r"\s*(?:,|và)\s*(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?", regex.I)
+#: "(năm 2023 đứng thứ 27)": a year opening the parenthesis the value stands in.
+_PAREN_LEAD_YEAR = regex.compile(r"\(\s*(?:năm\s+|trong\s+năm\s+)?(\d{4})\b[^()]{0,30}$")
+
+
+def _is_landmark(scope, p: Mention) -> bool:
+    """Whether province ``p`` (or the list it ends) follows a preposition of comparison."""
+    names = sorted((q for q in scope.provinces if q.end <= p.start), key=lambda q: -q.end)
+    first = p
+    for q in names:  # walk back over "A, B và" to the list's first name
+        if _LIST_JOIN.fullmatch(scope.between(q.end, first.start)):
+            first = q
+        else:
+            break
+    return bool(_LANDMARK.search(scope.text[max(0, first.start - scope.start - 40):first.start - scope.start]))
 
 
 def subject_for(scope, v: Mention) -> tuple[dict | None, str, dict[str, float]]:
@@ -34,6 +53,9 @@ def subject_for(scope, v: Mention) -> tuple[dict | None, str, dict[str, float]]:
         return scope.bindings[v.start], "list", {"subj_list": 1.0}
     text, base, ctx = scope.text, scope.start, scope.ctx
     cs, ce = scope.clause(v.start)
+    # 0. a ranking of countries in the clause ("đứng thứ 71/193 quốc gia", "của Liên Hợp Quốc"): no province's.
+    if v.kind != "percentage" and any(c.attrs["role"] == "international" and cs <= c.start < ce for c in scope.subjects):
+        return None, "international", {"subj_international": 1.0}
     # 1. "(Sóc Trăng)" right after the value, or "... là X" / "thuộc về X" after it.
     found = parenthetical.subject_after(scope, v)
     if found is not None:
@@ -43,10 +65,17 @@ def subject_for(scope, v: Mention) -> tuple[dict | None, str, dict[str, float]]:
     for cue in cues:
         how = "clause" if cue.start >= cs else "sentence"
         if cue.kind == "province":
+            if _is_landmark(scope, cue) and not _OWN_PAREN.match(scope.between(cue.end, v.start)):
+                continue  # "Quảng Ninh đã vượt qua Đồng Tháp để giữ vị trí số 2": Đồng Tháp is compared with
             return cue.attrs, how, {f"subj_{how}": 1.0, "subj_dist": v.start - cue.end}
         role = cue.attrs["role"]
         if role == "national":
             if v.kind == "percentage":
+                return VIETNAM, "national", {"subj_national": 1.0}
+            if v.kind in ("score", "score_change") and cue.start >= cs and not any(
+                    cs <= m.start < cue.start for m in [*scope.provinces, *scope.subjects]) and not scope.values_between(
+                    cue.end, v.start, kinds=("rank", "rank_change")):
+                # "hài lòng … trong cả nước năm 2023 (SIPAS 2023) ở mức 82,66%": the nation's own figure
                 return VIETNAM, "national", {"subj_national": 1.0}
             continue  # "xếp thứ 3 cả nước": the nation is the ranking's scope, not its subject
         if role == "average":
@@ -122,6 +151,8 @@ def year_for(scope, v: Mention, idx: Mention | None = None) -> tuple[int | None,
     if (b := regex.search(r"so\s+với\s+năm\s+(\d{4})\s*\(?\s*$", text[max(0, v.start - base - 25):v.start - base])) and (
             v.attrs.get("cue") == "paren" or text[v.start - base - 1:v.start - base] == "("):
         return int(b.group(1)), "paren_base"
+    if (pl := _PAREN_LEAD_YEAR.search(text[max(0, v.start - base - 40):v.start - base])):
+        return int(pl.group(1)), "paren_lead"
     if (iy := scope.index_year(idx)) is not None:
         return iy, "index"
     taken = parenthetical.years_taken(scope, v)

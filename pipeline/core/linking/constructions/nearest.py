@@ -145,7 +145,7 @@ def _percent_as_score(a, v: Mention, subj, how, modality) -> list[Candidate]:
     """"chỉ số SIPAS đạt 86,72%": a percentage that is a percent-valued index's score."""
     text, base = a.text, a.start
     left = text[max(0, v.start - base - 25):v.start - base]
-    if not regex.search(r"(?:đạt|là|số\s+điểm|với)\s+(?:mức\s+)?$", left, regex.I):
+    if not regex.search(r"(?:đạt|là|số\s+điểm|với|ở)\s+(?:mức\s+)?$", left, regex.I):
         return []
     idx, ihow = slots.index_for(a, v)
     index = idx.attrs["index"] if idx is not None else (a.ctx.index if regex.search(r"số\s+điểm", left) else None)

@@ -59,10 +59,11 @@ def years_taken(scope, v: Mention) -> set[int]:
     """Start offsets of the years written right after *other* values ("từ vị trí thứ 1 của năm 2016
     xuống thứ 2", "thứ 20 (2024), thứ 27 (2023)"): they date those values, not ``v``. A change reads
     with the rank it follows, so it may take that rank's year ("xếp thứ 27 (2023), tăng 5 bậc")."""
-    if v.kind in ("rank_change", "score_change"):
-        return set()
+    change = v.kind in ("rank_change", "score_change")
     out = set()
     for w in scope.values():
+        if change and (w.attrs or {}).get("step") != "from":
+            continue  # a change reads with the rank it follows, but never with where a move started
         if w.start != v.start and (m := _YEAR_WITH.match(scope.text, w.end - scope.start)):
             out.add(scope.start + m.start(1 if m.group(1) else 2))
     return out
