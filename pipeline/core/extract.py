@@ -30,6 +30,7 @@ from pipeline.core.prefilter import Hints
 from pipeline.records import Candidate, Document, Fact, fact_key
 from pipeline.core.resolve import is_post_merger, main_province_record
 from pipeline.core.segment import split_sentences
+from pipeline.core.structure.outline import OutlineIndex, outline_context
 from pipeline.core.structure.tables import TABLE_CONFIDENCE, table_rows
 
 _EDITION = regex.compile(
@@ -55,10 +56,14 @@ def candidates(doc: Document, *, alternatives: bool = False) -> list[tuple[Candi
     sentences = split_sentences(doc.text, until=hints.end)
     passing = [hints.sentence(s.start, s.end, s.text) for s in sentences]
     last = max((i for i, ok in enumerate(passing) if ok), default=-1)
+    outline = OutlineIndex(outline_context(doc.text))
     for sent, ok in zip(sentences[:last + 1], passing):  # nothing after the last passing sentence can hold a fact
         # sentences the prefilter rejects still tell the next ones their subject, index and year
         mentions = sentence_mentions(sent, values=ok, doc_shadow=shadow)
-        links = link_sentence(sent, mentions, ctx)
+        heading = outline.at(sent.start)
+        if heading is not None:  # "1. Đối với tỉnh X: a) PAR INDEX: …": the headings above name what the item is about
+            ctx.enter_outline(heading)
+        links = link_sentence(sent, mentions, ctx, outline=heading is not None)
         cands = expand(links.scope, links.candidates) + expand(links.scope, links.dropped) if alternatives else links.candidates
         out.extend((cand, sent) for cand in cands)
     rows = table_rows(doc.text, post_merger=post, era_total=ctx.era_total, default_year=edition_year(doc.text),

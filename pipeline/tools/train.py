@@ -316,6 +316,7 @@ def train(folders: list[str], out: str | Path = MODEL_PATH, decisions: str | Non
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     Path(out).write_text(model.to_json(), "utf-8")
     print(f"trained on {len(set(doc_ids))} documents, {len(labelled)} candidates "
-          f"({model.meta['trained_on']['positives']} true); calibration from {len(oof)} out-of-fold choices "
+          f"({model.meta['trained_on']['positives']} true); "
+          f"{f'calibration from {len(oof)} out-of-fold choices' if model.calibration is not None else 'no calibration map'} "
           f"in {time.perf_counter() - t0:.1f} s -> {out}")
     return model

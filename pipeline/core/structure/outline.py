@@ -55,7 +55,7 @@ def _province_record(text: str, offset: int) -> dict | None:
     if not found:
         return None
     a = found[0].attrs
-    return {"name": a["name"], "code": a.get("code"), "province_2025": a.get("province_2025")}
+    return {k: a[k] for k in ("name", "code", "province_2025", "era", "old") if k in a}
 
 
 def _label(text: str, body: int, limit: int) -> str:
@@ -181,3 +181,22 @@ def outline_context(text: str) -> list[tuple[int, int, dict]]:
 
 
 __all__ = ["outline_context"]
+
+
+class OutlineIndex:
+    """The outline spans of a document, looked up by offset (spans are sorted and do not overlap)."""
+
+    __slots__ = ("starts", "spans")
+
+    def __init__(self, spans: list[tuple[int, int, dict]]):
+        self.spans = sorted(spans, key=lambda s: s[0])
+        self.starts = [s for s, _, _ in self.spans]
+
+    def at(self, pos: int) -> dict | None:
+        """The inherited context of the outline span holding offset ``pos``, or None outside any."""
+        from bisect import bisect_right
+
+        i = bisect_right(self.starts, pos) - 1
+        if i >= 0 and self.spans[i][0] <= pos < self.spans[i][1]:
+            return self.spans[i][2]
+        return None
