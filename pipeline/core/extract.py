@@ -23,9 +23,15 @@ from extractors.provinces import document_shadow
 from pipeline.core.assemble import DocContext, assemble_sentence
 from pipeline.core.mentions import sentence_mentions
 from pipeline.core.prefilter import Hints
-from pipeline.records import Candidate, Document, Fact, fact_key
+from pipeline.records import FACT_TYPES, Candidate, Document, Fact, fact_key
 from pipeline.core.resolve import is_post_merger, main_province_record
+from pipeline.core.sanity import plausible
 from pipeline.core.segment import split_sentences
+
+#: Value mentions (ranks, scores, percentages, ...) considered per sentence: a sentence with more
+#: keeps its first ones. No real article states 100 figures in one sentence; a run of thousands
+#: ("1, 1, 1, ...", a table flattened without full stops) would only cost time.
+MAX_VALUES_PER_SENTENCE = 100
 
 _EDITION = regex.compile(
     r"(?:PCI|PAPI|PAR\s*INDEX|SIPAS|ICT\s*Index|DTI|PGI|DDCI)\)?\s*(?:cấp\s+tỉnh\s*)?(?:năm\s*)?((?:19|20)\d\d)(?![\d/])", regex.I)
@@ -53,6 +59,8 @@ def candidates(doc: Document, *, alternatives: bool = False) -> list[tuple[Candi
     for sent, ok in zip(sentences[:last + 1], passing):  # nothing after the last passing sentence can hold a fact
         # sentences the prefilter rejects still tell the next ones their subject, index and year
         mentions = sentence_mentions(sent, values=ok, doc_shadow=shadow)
+        if len(mentions) > MAX_VALUES_PER_SENTENCE:
+            mentions = _first_values(mentions, MAX_VALUES_PER_SENTENCE)
         for cand in assemble_sentence(sent, mentions, ctx, alternatives=alternatives):
             out.append((cand, sent))
     return out
@@ -69,7 +77,7 @@ def extract_document(doc: Document, *, decide=None) -> list[Fact]:
     for _, group in groupby(pairs, key=lambda p: (p[1].start, p[0].group)):
         group = list(group)
         sent = group[0][1]
-        for cand, confidence in decide([c for c, _ in group]):
+        for cand, confidence in decide([c for c, _ in group if plausible(c)]):
             # a statement repeated in another sentence is kept (its own evidence); one sentence states a key once
             key = (fact_key({"type": cand.type, **cand.fields}), sent.start,
                    cand.start if cand.type == "percentage" else None)
@@ -81,6 +89,18 @@ def extract_document(doc: Document, *, decide=None) -> list[Fact]:
             facts.append(Fact(doc.doc_id, cand.type, dict(cand.fields), doc.text[start:end], start, end,
                               confidence, rule))
     return facts
+
+
+def _first_values(mentions: list, limit: int) -> list:
+    """Every context mention, and only the first ``limit`` value mentions (mentions stay sorted)."""
+    kept, n = [], 0
+    for m in mentions:
+        if m.kind in FACT_TYPES:
+            n += 1
+            if n > limit:
+                continue
+        kept.append(m)
+    return kept
 
 
 _TRIM = " \t\n,;:–-"
