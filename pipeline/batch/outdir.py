@@ -45,6 +45,10 @@ def check_out_dir(out_dir: str | Path, inputs: Iterable[str | Path] = ()) -> Pat
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise OutDirError(f"--out {out}: exists and is not a folder")
+    existing = next((p for p in (out, *out.absolute().parents) if p.exists()), None)
+    system = _special(existing) if existing is not None else None
+    if system:
+        raise OutDirError(f"--out {out}: is on a system file system ({system}), not a place for outputs")
     try:
         out.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(dir=out, prefix=".write-check-", suffix=".tmp")
@@ -52,8 +56,6 @@ def check_out_dir(out_dir: str | Path, inputs: Iterable[str | Path] = ()) -> Pat
         os.unlink(probe)
     except OSError as exc:
         raise OutDirError(f"--out {out}: cannot write there: {exc.strerror or exc}") from None
-    if _special(out):
-        raise OutDirError(f"--out {out}: is on a system file system ({_special(out)}), not a place for outputs")
     resolved = out.resolve()
     for arg in inputs:
         if str(arg) == STDIN or not Path(arg).is_dir():
