@@ -100,12 +100,18 @@ def _input_files(out: Path) -> list[str]:
 
 
 class OutputLock:
-    """An exclusive ``flock`` on ``DIR/.extract.lock`` for the length of a run.
+    """An exclusive ``fcntl`` lock on ``DIR/.extract.lock`` for the length of a run.
 
+    A POSIX record lock (``lockf``), not ``flock``: it belongs to this process alone, so
+    forked ``--jobs`` workers do not inherit it, and the kernel drops it when the process
+    dies, even by ``kill -9`` (a leftover lock file is then harmless). POSIX locks do not
+    exclude the process that holds them, so locks held here are also kept in a set.
     The lock file is removed on release. A run that finds the file replaced between its
-    ``open`` and its ``flock`` (another run released and removed it meanwhile) opens it
-    again, so two runs never hold locks on two different files of one name.
+    ``open`` and its lock (another run released and removed it meanwhile) opens it again,
+    so two runs never hold locks on two different files of one name.
     """
+
+    _held: set[tuple[int, int]] = set()  # (st_dev, st_ino) of the folders this process has locked
 
     def __init__(self, out_dir: str | Path) -> None:
         self.path = Path(out_dir) / LOCK
@@ -118,8 +124,11 @@ class OutputLock:
             except OSError as exc:
                 raise OutDirError(f"--out {self.path.parent}: cannot create its lock file: "
                                   f"{exc.strerror or exc}") from None
+            folder = os.stat(self.path.parent)
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if (folder.st_dev, folder.st_ino) in OutputLock._held:
+                    raise BlockingIOError(errno.EWOULDBLOCK, "held by this process")
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:
                 holder = os.read(fd, 32).decode("ascii", "replace").strip()
                 os.close(fd)
@@ -136,7 +145,8 @@ class OutputLock:
             os.close(fd)
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode("ascii"))
-        self._fd = fd
+        self._fd, self._key = fd, (folder.st_dev, folder.st_ino)
+        OutputLock._held.add(self._key)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -148,6 +158,7 @@ class OutputLock:
             pass
         os.close(self._fd)  # releases the lock
         self._fd = None
+        OutputLock._held.discard(self._key)
 
 
 def clean_stale(out_dir: str | Path) -> list[str]:
