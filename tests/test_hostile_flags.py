@@ -202,22 +202,29 @@ def test_hostile_second_run_while_the_first_writes_exits_2(tmp_path):
     assert sorted(os.listdir(out)) == ["documents.jsonl", "facts.jsonl", "manifest.json"]
 
 
-def test_hostile_resume_after_kill_9_reuses_what_the_run_had_finished(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_hostile_resume_after_kill_9_reuses_what_the_run_had_finished(tmp_path, jobs):
+    psutil = pytest.importorskip("psutil")
     out = tmp_path / "out"
-    run = start(out)
+    run = start(out, "--jobs", jobs)
     try:
         run.stdin.write(records(150))
         run.stdin.flush()
         wait_for_flushed_documents(run, out, 100)
+        workers = psutil.Process(run.pid).children()
+        assert len(workers) == (2 if jobs == "2" else 0)
         run.send_signal(signal.SIGKILL)
         run.wait(timeout=HANG)
+        gone, alive = psutil.wait_procs(workers, timeout=HANG)  # workers end with their run
+        assert alive == []
     finally:
         if run.poll() is None:
             run.kill()
             run.wait()
         run.stdin.close()
     assert out.glob(".facts.jsonl.*.tmp") and list(out.glob(".documents.jsonl.*.tmp"))  # what kill -9 leaves
-    again = subprocess.run([sys.executable, "-m", "pipeline", "extract", "-", "--out", str(out), "--resume", "--quiet"],
+    again = subprocess.run([sys.executable, "-m", "pipeline", "extract", "-", "--out", str(out), "--resume", "--quiet",
+                            "--jobs", jobs],
                            input=records(150), capture_output=True, cwd=REPO, env=ENV, timeout=HANG)
     assert again.returncode == 0, again.stderr
     reused = int(again.stdout.decode().split("resumed: ")[1].split()[0])

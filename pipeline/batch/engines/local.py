@@ -16,9 +16,11 @@ its innocent neighbours: it becomes an error line naming the reason, and the run
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import queue
 import signal
+import threading
 import time
-from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
@@ -48,10 +50,24 @@ def _init_worker(conf: dict[str, Any], ready: Any) -> None:
     Ctrl-C is left to the parent, which stops the pool; warm_up never raises.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(os.getppid())
     apply_settings(conf)
     warm_up()
     with ready.get_lock():
         ready.value += 1
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when the run that started it is gone (``kill -9`` of the parent).
+
+    Otherwise the worker waits forever for tasks on a queue that its siblings keep open.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _process_chunk(items: list[WorkItem]) -> list[DocResult]:
@@ -86,6 +102,8 @@ class LocalEngine:
         self._ctx: Any = None
         self._ready: Any = None
         self.restarts = 0  # pools replaced after a worker died
+        self._generation = 0  # which pool a chunk was submitted to
+        self._submit_lock = threading.Lock()
 
     def __enter__(self) -> "LocalEngine":
         if self.jobs > 1:
@@ -126,55 +144,85 @@ class LocalEngine:
             time.sleep(0.01)
 
     def results(self, items: Iterable[WorkItem]) -> Iterator[DocResult]:
-        """One DocResult per item (see :func:`pipeline.batch.engines.work_items`), in input order."""
+        """One DocResult per item (see :func:`pipeline.batch.engines.work_items`), in input order.
+
+        A reader thread reads the inputs and submits chunks (at most ``WINDOW_CHUNKS x jobs``
+        in flight); this thread takes the results back in order. Reading in a thread keeps
+        results flowing while the input waits (a pipe on standard input that is still open).
+        """
         if self._pool is None:
             for item in items:
                 yield process_item(item)
             return
-        source = iter(items)
-        window: deque[tuple[list[WorkItem], Future]] = deque()
+        slots = threading.Semaphore(WINDOW_CHUNKS * self.jobs)
+        submitted: queue.Queue = queue.Queue()
+        stop = threading.Event()
 
-        def fill() -> None:
-            while len(window) < WINDOW_CHUNKS * self.jobs:
-                chunk = list(islice(source, self.chunksize))
-                if not chunk:
-                    return
-                window.append((chunk, self._pool.submit(_process_chunk, chunk)))
-
-        fill()
-        while window:
-            chunk, fut = window[0]
+        def read() -> None:
             try:
-                done = fut.result()
-            except BrokenProcessPool:
-                yield from self._recover(window)
-                fill()
-                continue
-            window.popleft()
-            fill()
-            yield from done
+                source = iter(items)
+                while not stop.is_set():
+                    chunk = list(islice(source, self.chunksize))
+                    if not chunk:
+                        break
+                    while not slots.acquire(timeout=0.1):
+                        if stop.is_set():
+                            return
+                    with self._submit_lock:
+                        generation = self._generation
+                        try:
+                            fut: Future | None = self._pool.submit(_process_chunk, chunk)
+                        except (BrokenProcessPool, RuntimeError):  # the pool broke: retried in order
+                            fut = None
+                    submitted.put((chunk, generation, fut))
+            except BaseException as exc:  # noqa: BLE001 - an input error is raised in the caller's thread
+                submitted.put(exc)
+                return
+            submitted.put(None)
 
-    def _recover(self, window: deque[tuple[list[WorkItem], Future]]) -> Iterator[DocResult]:
-        """A worker died: keep the chunks that came back, retry the others one document at a time."""
-        lost = list(window)
-        window.clear()
+        reader = threading.Thread(target=read, name="read-inputs", daemon=True)
+        reader.start()
+        try:
+            while True:
+                entry = submitted.get()
+                if entry is None:
+                    break
+                if isinstance(entry, BaseException):
+                    raise entry
+                chunk, generation, fut = entry
+                try:
+                    if fut is None:
+                        raise BrokenProcessPool("submitted to a broken pool")
+                    done = fut.result()
+                except BrokenProcessPool:
+                    done = self._retry(chunk, generation)
+                slots.release()
+                yield from done
+        finally:
+            stop.set()
+
+    def _retry(self, chunk: list[WorkItem], generation: int) -> list[DocResult]:
+        """A worker died: retry the chunk's documents one at a time in a fresh pool.
+
+        Holding the submit lock, so that no other chunk runs meanwhile: a document that
+        kills its worker now is the one to blame, not a neighbour.
+        """
+        with self._submit_lock:
+            if generation == self._generation:  # the pool this chunk went to broke: replace it
+                self._replace_pool()
+            return [self._alone(item) for item in chunk]
+
+    def _replace_pool(self) -> None:
         self._stop_pool(wait=True)
         self._pool = self._new_pool()
+        self._generation += 1
         self.restarts += 1
-        for chunk, fut in lost:
-            if fut.done() and not fut.cancelled() and fut.exception() is None:
-                yield from fut.result()
-                continue
-            for item in chunk:
-                yield self._alone(item)
 
     def _alone(self, item: WorkItem) -> DocResult:
         try:
             return self._pool.submit(process_item, item).result()
         except BrokenProcessPool:
-            self._stop_pool(wait=True)
-            self._pool = self._new_pool()
-            self.restarts += 1
+            self._replace_pool()
             return _lost(item)
 
 
