@@ -19,9 +19,11 @@ $(STAMP): pyproject.toml
 extract: $(STAMP)
 	$(PY) -m pipeline extract $(CORPUS) --out $(OUT)
 
-## Score against the gold: bundled seeds, and ../shared/corpus/dev when present.
+## Score against the gold: bundled seeds, ../shared/corpus/dev and dev2 when present; the cross-set figure
+## (a classifier trained on dev, scored on dev2, and the reverse) and the calibration of confidence.
+DEV_SETS := $(wildcard $(SHARED)/corpus/dev $(SHARED)/corpus/dev2)
 eval: $(STAMP)
-	$(PY) -m pipeline eval --gold $(CORPUS)/seeds $(wildcard $(SHARED)/corpus/dev) --out $(OUT)
+	$(PY) -m pipeline eval --gold $(CORPUS)/seeds $(DEV_SETS) --out $(OUT) $(if $(word 2,$(DEV_SETS)),--cross $(DEV_SETS))
 
 ## Write $(OUT)/review.html: one self-contained page to check each fact against its evidence (docs/REVIEW.md).
 review: $(STAMP)
@@ -50,6 +52,7 @@ test: $(STAMP)
 clean:
 	rm -rf $(OUT)/*.jsonl $(OUT)/*.json $(OUT)/*.html
 
-## Train the candidate classifier from the gold (seeds + ../shared dev); DECISIONS=file adds review labels.
+## Train the candidate classifier from the gold (seeds + ../shared dev; never dev2, which stays a measurement);
+## DECISIONS=file adds review labels.
 train: $(STAMP)
-	$(PY) -m pipeline train --gold $(CORPUS)/seeds $(wildcard $(SHARED)/corpus/dev) $(if $(DECISIONS),--decisions $(DECISIONS))
+	$(PY) -m pipeline train --gold $(CORPUS)/seeds $(wildcard $(SHARED)/corpus/dev) --no-calibration $(if $(DECISIONS),--decisions $(DECISIONS))

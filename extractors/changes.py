@@ -11,12 +11,13 @@ from typing import Iterator
 
 import regex
 
+from . import lexicon
 from .mention import Mention
 
 from .numbers import NUMBER, NUMBER_WORD, parse_number
 
-_UP = r"tăng|vươn\s+lên|nhảy\s+vọt|cải\s+thiện|thăng|lên|cao\s+hơn|tăng\s+thêm"
-_DOWN = r"giảm|tụt|rớt|sụt|thụt|xuống|thấp\s+hơn|đi\s+xuống"
+_UP = lexicon.pattern("change_up")
+_DOWN = lexicon.pattern("change_down")
 
 _RANK_CHANGE = regex.compile(
     rf"""(?P<verb>{_UP}|{_DOWN})

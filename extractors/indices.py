@@ -40,7 +40,7 @@ def _load():
     import spacy
     from spacy.matcher import PhraseMatcher
 
-    data = json.loads(resources.files("extractors").joinpath("data/indices.json").read_text("utf-8"))
+    data = _data()
     nlp = spacy.blank("xx")
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     for code, spec in data["indices"].items():
@@ -56,6 +56,21 @@ def _load():
                for alias in spec[strength] for v in _tone_variants(alias)}
     gate = re.compile(trie_pattern(sorted(phrases)))  # stdlib re: fastest on literals
     return nlp, matcher, gate
+
+
+def _data() -> dict:
+    return json.loads(resources.files("extractors").joinpath("data/indices.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def acronym_pattern() -> str:
+    r"""The indices' short names as one alternation, for "PCI 2023"-style editions.
+
+    >>> acronym_pattern()
+    '(?:PCI|PAPI|PAR\\s*INDEX|SIPAS|ICT\\s*Index|DTI|PGI|DDCI)'
+    """
+    names = [v for k, v in _data()["acronyms"].items() if not k.startswith("_")]
+    return "(?:" + "|".join(r"\s*".join(re.escape(w) for w in n.split()) for n in names) + ")"
 
 
 def find_indices(text: str, offset: int = 0) -> Iterator[Mention]:

@@ -522,6 +522,36 @@ def find_provinces(text: str, offset: int = 0, *, shadow: str | None = None) -> 
         if not _context_ok(text, i, j, variant):
             continue
         p = variant.province
-        yield Mention("province", offset + i, offset + j, written,
-                      {"name": p.name, "code": p.code, "province_2025": p.province_2025, "era": p.era},
-                      variant.rule)
+        attrs = {"name": p.name, "code": p.code, "province_2025": p.province_2025, "era": p.era}
+        if _OLD_AFTER.match(text, j):
+            attrs["old"] = True              # "Cần Thơ (cũ)": the unit before the 2025 merger
+        if _DATELINE_AFTER.match(text, j) and not text[max(0, i - 12):i].strip(" \t-–—*#\"'“"):
+            attrs["dateline"] = True         # "Hà Nội (TTXVN 18/4/2024) …": where the news was filed
+        yield Mention("province", offset + i, offset + j, written, attrs, variant.rule)
+
+
+#: A dateline after a line-initial name: "Hà Nội (TTXVN 18/4/2024)", "Đà Nẵng (PV) -", "TP.HCM, 12/5 -".
+_DATELINE_AFTER = re.compile(r"\s*(?:\((?:[A-ZĐ]{2,}(?:/[A-ZĐ]+)?(?:\s+\d{1,2}/\d{1,2}(?:/\d{2,4})?)?|[^()]{0,25}\d{1,2}/\d{1,2}/\d{2,4})\)\s*[-–—]?|,\s*\d{1,2}/\d{1,2}(?:/\d{2,4})?\s*[-–—(])")
+
+
+#: "(cũ)", "cũ", "(trước sắp xếp)" right after a name: the unit as it was before the 1 July 2025 merger.
+_OLD_AFTER = re.compile(r"\s*\(?\s*(?:cũ|trước\s+(?:khi\s+)?(?:sắp\s+xếp|sáp\s+nhập|hợp\s+nhất))(?!\w)", re.IGNORECASE)
+
+
+@functools.cache
+def _by_2025_name() -> dict[str, Province]:
+    return {p.name: p for p in _gazetteer().new}
+
+
+def merged_unit(name: str, province_2025: str) -> Province | None:
+    """The 2025 unit a legacy unit's name stands for in an article written after the merger, when the
+    unit kept its name ("Gia Lai", "Hải Phòng", "Thừa Thiên Huế" -> Huế); None for an absorbed unit
+    ("Bình Định" stays the old unit).
+
+    >>> merged_unit("Gia Lai", "Gia Lai").province_2025, merged_unit("Bình Định", "Gia Lai")
+    ('Gia Lai', None)
+    """
+    new = _by_2025_name().get(province_2025)
+    if new is None or not (new.name == name or (name, new.name) == ("Thừa Thiên Huế", "Huế")):
+        return None
+    return new

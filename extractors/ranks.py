@@ -10,6 +10,8 @@ events (``năm thứ 7``, ``lần thứ hai``, ``Phiên họp thứ 5``) and wee
 [(3, True)]
 >>> [m.attrs["rank"] for m in find_ranks("Long An giành vị trí á quân; Quảng Ninh dẫn đầu")]
 [2, 1]
+>>> [m.attrs["rank"] for m in find_ranks("PAR INDEX xếp đầu tiên là Quảng Ninh; thành phố xếp hạng PGI cao nhất cả nước")]
+[1, 1]
 >>> list(find_ranks("TP dẫn đầu thu ngân sách cả nước; Bình Dương dẫn đầu cả nước về thu hút FDI"))
 []
 >>> list(find_ranks("Thứ 5, 16/11/2023, đã thực hiện 23/30 nhiệm vụ, năm thứ 7 liên tiếp, Phiên họp thứ 5, Kỳ họp thứ 4"))
@@ -23,6 +25,7 @@ from typing import Iterator
 
 import regex
 
+from . import lexicon
 from .mention import Mention
 
 from .numbers import WORDS
@@ -43,9 +46,10 @@ _WORD_RANK = regex.compile(
           (?:vị\s+trí\s+|ngôi\s+)?(?:dẫn\s+đầu|đứng\s+đầu|quán\s+quân|ngôi\s+đầu(?:\s+bảng)?|á\s+quân)(?!\s+(?:nhóm|tốp|top))
         | vị\s+trí\s+đầu\s+tiên | (?:vị\s+trí\s+|xếp\s+|đứng\s+)?thứ\s+(?:nhất|nhì|hai|ba|tư)(?!\s*(?:,|-|–)|\s+(?:từ|thứ))
         | (?:vị\s+trí|đứng|xếp)\s+thứ\s+(?:năm|sáu|bảy|tám|chín|mười)(?!\s*(?:-|–)|\s+(?:từ|thứ))
-        | (?<=điểm,?\s*)cao\s+nhất(?=\s+(?:cả\s+nước|toàn\s+quốc))
+        | (?<=(?:điểm|xếp\s+hạng(?:\s+\w+){0,3}),?\s*)cao\s+nhất(?=\s+NATIONAL)      # "xếp hạng PGI cao nhất cả nước"
+        | (?:xếp|đứng)\s+đầu\s+tiên                                                     # "xếp đầu tiên là Quảng Ninh"
         | (?:đứng\s+|xếp\s+)?cuối\s+bảng | đứng\s+cuối(?:\s+cùng)? | (?:xếp\s+)?vị\s+trí\s+cuối(?:\s+cùng)? )
-    """, regex.VERBOSE | regex.IGNORECASE)
+    """.replace("NATIONAL", lexicon.pattern("national")), regex.VERBOSE | regex.IGNORECASE)
 
 _WORD_VALUE = {"dẫn": 1, "đứng": 1, "quán": 1, "ngôi": 1, "đầu": 1, "á": 2, "cao": 1}
 _NOT_ORDINAL_BEFORE = regex.compile(
@@ -55,10 +59,10 @@ _WEEKDAY = regex.compile(r"^\s*,?\s*\d{1,2}\s*/\s*\d{1,2}|^\s*,\s*ngày", regex.
 _GROUP_BEFORE = regex.compile(r"(?:nhóm|tốp|top|trong\s+số)\s+(?:\d+\s+)?(?:[\p{L}]+\s+){0,4}$|\b\d+\s+(?:tỉnh|địa\s+phương|đơn\s+vị|bộ|thành\s+phố)[\p{L}\s,]{0,20}$|(?:các|những)\s+(?:tỉnh|địa\s+phương)[^.;]{0,60}$|người\s+$", regex.IGNORECASE)
 #: What "dẫn đầu" may lead in other than an index: economic measures (revenue, exports, growth, ...).
 _ECONOMIC_OBJECT = regex.compile(
-    r"\s+(?:cả\s+nước\s+|toàn\s+quốc\s+)?(?:về\s+)?(?:(?:tổng\s+)?thu\s+(?:ngân\s+sách|hút)|xuất\s+khẩu|nhập\s+khẩu|"
+    rf"\s+(?:{lexicon.pattern('national')}\s+)?(?:về\s+)?(?:(?:tổng\s+)?thu\s+(?:ngân\s+sách|hút)|xuất\s+khẩu|nhập\s+khẩu|"
     r"tăng\s+trưởng|GRDP|GDP|doanh\s+thu|sản\s+lượng|thu\s+nhập|giải\s+ngân|vốn\s+(?:đầu\s+tư|FDI)|FDI|kim\s+ngạch)",
     regex.IGNORECASE)
-_NATIONAL_AFTER = regex.compile(r"^\s*(?:của\s+|trong\s+|trên\s+)?(?:cả\s+nước|toàn\s+quốc)", regex.IGNORECASE)
+_NATIONAL_AFTER = regex.compile(rf"^\s*(?:của\s+|trong\s+|trên\s+)?{lexicon.pattern('national')}", regex.IGNORECASE)
 _TOTAL_AFTER = regex.compile(r"^\s*(?:trong|trên|/)\s*(?:tổng\s+số\s+)?(?P<total>\d{2})\s+(?:tỉnh|địa\s+phương|đơn\s+vị)", regex.IGNORECASE)
 
 
@@ -78,9 +82,12 @@ _CONTINUE = regex.compile(r"^(?:\s*,\s*|\s+và\s+)(?:thứ\s+)?(?P<rank>\d{1,2})
 _PAREN = regex.compile(r"\(\s*(?P<rank>\d{1,2})\s*/\s*(?P<total>63|34)\s*\)|(?<=thứ\s+hạng\s+[A-Z]{3,5}\s*)\((?P<rank2>\d{1,2})\)")
 
 
-_STEP = r"(?:vị\s+trí\s+|thứ\s+hạng\s+|thứ\s+|hạng\s+)?"
+#: "vị trí thứ", "vị trí số", "bậc", "hạng", "thứ hạng", "thứ" before the number of a move's end.
+_STEP = r"(?:(?:vị\s+trí|thứ\s+hạng|hạng|bậc)\s+)?(?:(?:số|thứ)\s+)?"
+#: The year written with where a move started: "từ vị trí 28 của năm ngoái", "từ bậc 21 (năm 2015)".
+_FROM_YEAR = r"(?:\s*\(\s*(?:năm\s+)?\d{4}\s*\)|\s+(?:của\s+|trong\s+|vào\s+)?năm\s+(?P<ya>ngoái|trước|\d{4}))?"
 _TRANSITION = regex.compile(
-    rf"từ\s+{_STEP}(?P<a>\d{{1,2}})\s+(?:lên|xuống)\s+{_STEP}(?P<b>\d{{1,2}})(?!\d|[,.]\d|\s*(?:điểm|%|ngày|giờ|tháng|người))"
+    rf"từ\s+{_STEP}(?P<a>\d{{1,2}}){_FROM_YEAR}\s+(?:lên|xuống)\s+{_STEP}(?P<b>\d{{1,2}})(?!\d|[,.]\d|\s*(?:điểm|%|ngày|giờ|tháng|người))"
     rf"|từ\s+thứ\s+hạng\s+(?P<c>\d{{1,2}})(?!\d)", regex.I)
 
 
@@ -91,9 +98,11 @@ def find_ranks(text: str, offset: int = 0) -> Iterator[Mention]:
         for key, step in (("a", "from"), ("b", "to"), ("c", "from")):
             if m.group(key):
                 s0, e0 = m.span(key)
-                out.append(Mention("rank", s0 + offset, e0 + offset, text[s0:e0],
-                                   {"rank": int(m.group(key)), "total": None, "national": False, "last": False,
-                                    "cue": "transition", "step": step}, "rank:transition"))
+                attrs = {"rank": int(m.group(key)), "total": None, "national": False, "last": False,
+                         "cue": "transition", "step": step}
+                if key == "a" and (m.group("ya") or "").isdigit():
+                    attrs["year"] = int(m.group("ya"))
+                out.append(Mention("rank", s0 + offset, e0 + offset, text[s0:e0], attrs, "rank:transition"))
     stepped = {m.start - offset for m in out}
     for m in _NUM_RANK.finditer(text):
         if m.start("rank") in stepped:

@@ -6,6 +6,8 @@
 * ``average``: "điểm trung bình", "giá trị bình quân" — a national summary figure (Việt Nam);
 * ``region``: "vùng ĐBSCL", "khu vực Đông Nam Bộ" — regional figures are not facts;
 * ``plural``: "8 tỉnh, thành phố cùng đứng", "các tỉnh đều" — a set of units shares the figure;
+* ``international``: rankings of countries ("Liên Hợp Quốc", "thứ 71/193 quốc gia", "thế giới") — no
+  province's figures;
 * ``org``: ministries and central agencies ("Bộ Tài chính", "của 19 bộ, cơ quan ngang bộ") — their
   rankings are out of scope.
 
@@ -18,21 +20,23 @@ from typing import Iterator
 
 import regex
 
+from . import lexicon
 from .mention import Mention
 
 _PATTERNS = {
     "running": r"(?:[Tt]ỉnh|[Đđ]ịa\s+phương|[Tt]hành\s+phố)\s+này|(?<!(?:các|những|nhiều|từng|mỗi|\d)\s+)(?<![\p{L}])[Đđ]ịa\s+phương(?!\s+(?:khác|các|hai))|[Tt]hành\s+phố\s+cảng",
     "anaphora": r"(?<!(?:cấp|các|những|nhiều|mỗi|từng|\d)\s+)(?:(?:của|toàn)\s+)?(?:[Tt]ỉnh|TỈNH)(?:\s+ta|\s+nhà)?(?!\s+(?:ủy|uỷ|đoàn|lộ|thành|ban|trưởng|\p{Lu}))",
-    "average": r"(?i:(?:giá\s+trị|điểm(?:\s+số)?|chỉ\s+số)[^,.;]{0,30}?\s(?:trung\s+bình|bình\s+quân|trung\s+vị)|(?:trung\s+bình|bình\s+quân)\s+(?:cả\s+nước|toàn\s+quốc|chung))",
-    "national": r"cả\s+nước|toàn\s+quốc|(?:các\s+)?[Bb]ộ,\s+ngành",
+    "average": r"(?i:(?:giá\s+trị|điểm(?:\s+số)?|chỉ\s+số)[^,.;]{0,30}?\s(?:trung\s+bình|bình\s+quân|trung\s+vị)|(?:trung\s+bình|bình\s+quân)\s+(?:" + lexicon.pattern("national") + "|chung)|" + lexicon.pattern("national_figure") + ")",
+    "national": lexicon.pattern("national") + "|" + lexicon.pattern("national_subject_extra"),
     "region": r"(?:vùng|khu\s+vực|miền)\s+(?:[\p{Lu}][\p{L}&]*[\s-]*)+|(?:Đồng\s+bằng\s+sông\s+(?:Hồng|Cửu\s+Long)|Đông\s+Nam\s+Bộ|Tây\s+Nguyên|ĐBSCL|Bắc\s+Trung\s+Bộ|Trung\s+du\s+(?:và\s+)?miền\s+núi\s+phía\s+Bắc)",
     "plural": r"(?<![\p{L}\d/])\d{1,2}\s+(?:tỉnh|địa\s+phương)(?:,\s*thành\s+phố)?(?=\s+(?:cùng|đều|đồng\s+hạng))|(?:các|những|nhiều)\s+(?:tỉnh|địa\s+phương)(?:,\s*thành\s+phố)?(?=\s+(?:cùng|đều))",
+    "international": lexicon.pattern("international"),
     "org": r"(?<![\p{L}])(?:(?:các|những|\d{1,2}|giữa|với)\s+bộ(?:,\s*(?:cơ\s+quan\s+ngang\s+bộ|ngành))?(?!\s*(?:máy|phận|đội|trưởng|chỉ\s+số|tiêu\s+chí|hồ\s+sơ|phim|sưu\s+tập|luật|công\s+cụ|\p{L}*,\s*ngành))(?=[\s,.;])|cấp\s+bộ|khối\s+bộ|Bộ\s+[\p{Lu}][\p{L}&]*(?:\s+(?!và\b|dẫn\b|đứng\b|xếp\b|giữ\b)\p{Ll}+)?|Viện\s+(?:[\p{Lu}][\p{L}&]*\s*)+|Ngân\s+hàng\s+Nhà\s+nước(?:\s+Việt\s+Nam)?|Đài\s+Truyền\s+hình\s+Việt\s+Nam|Thông\s+tấn\s+xã\s+Việt\s+Nam|Bảo\s+hiểm\s+[Xx]ã\s+hội(?:\s+Việt\s+Nam)?|Ủy\s+ban\s+Dân\s+tộc|Thanh\s+tra\s+Chính\s+phủ|Văn\s+phòng\s+Chính\s+phủ)",
 }
 #: The letters each pattern can start with. Several patterns open with a look-behind, which
 #: the engine would otherwise evaluate at every position of the sentence; checking the first
 #: letter before it makes the scan ~1.5x faster and cannot change a match.
-_FIRST = {"running": "TtĐđ", "anaphora": "cTt", "average": "GgĐđCcTtBb", "national": "ctBb",
+_FIRST = {"international": "LlUu0123456789tTqQ", "running": "TtĐđ", "anaphora": "cTt", "average": "GgĐđCcTtBbDdPpSs", "national": "ctBb",
           "region": "vkmĐTB", "plural": "0123456789cnCN", "org": "0123456789cnCNgGvVkBĐTỦ"}
 _RX = regex.compile("|".join(f"(?P<{k}>(?=[{_FIRST[k]}])(?:{v}))" for k, v in _PATTERNS.items()))
 

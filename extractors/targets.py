@@ -14,6 +14,7 @@ from typing import Iterator
 
 import regex
 
+from . import lexicon
 from .mention import Mention
 
 _GROUP = regex.compile(
@@ -21,9 +22,7 @@ _GROUP = regex.compile(
     regex.VERBOSE | regex.I)
 
 #: Words that make a statement a goal rather than a result.
-TARGET_CUE = regex.compile(
-    r"phấn\s+đấu|mục\s+tiêu|kế\s+hoạch|hướng\s+tới|đặt\s+ra|chỉ\s+tiêu\s+đến|định\s+hướng|dự\s+kiến|cố\s+gắng|quyết\s+tâm|đưa\s+[^,.;]{0,40}vào|nhằm",
-    regex.I)
+TARGET_CUE = lexicon.compiled("goal_cue")
 
 
 def find_targets(text: str, offset: int = 0) -> Iterator[Mention]:

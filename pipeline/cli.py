@@ -233,8 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--rules-only", action="store_true",
                     help="keep the rules' own pairing of each value, without the trained classifier")
     ex.add_argument("--threshold", type=_probability, default=None, metavar="P",
-                    help="probability a pairing needs to become a fact, 0 to 1 "
-                         "(default 0.5; higher = fewer, surer facts)")
+                    help="raw model probability a pairing needs to become a fact, 0 to 1 (default 0.5; higher = "
+                         "fewer, surer facts). The output's confidence is that probability calibrated (README: Quality)")
     ex.add_argument("--doc-timeout", type=_seconds, default=DEFAULT_DOC_TIMEOUT, metavar="SECONDS",
                     help="time budget of one document; a document that takes longer becomes an error line "
                          f"naming the reason, and the run goes on (default {DEFAULT_DOC_TIMEOUT:g}; 0: none; "
@@ -249,23 +249,33 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--gold", nargs="+", required=True, metavar="FOLDER", help="gold folders")
     tr.add_argument("--decisions", metavar="FILE", help="review decisions (JSONL from the review page) as extra labels")
     tr.add_argument("--out", default=None, metavar="FILE", help="model file (default: pipeline/models/candidate_model.json)")
+    tr.add_argument("--no-calibration", action="store_true",
+                    help="write no calibration map: confidence is then the raw probability")
     tr.set_defaults(func=_train)
     ev = sub.add_parser("eval", help="score extraction against gold folders (SCHEMA.md scoring)",
                         description="Run the pipeline over each gold folder (texts/, docs.jsonl, gold.jsonl) and "
-                                    "print per-type precision, recall, F1 and the micro figures; "
-                                    "writes DIR/eval.json.")
+                                    "print per-type precision, recall, F1 and the micro figures, the "
+                                    "cross-validation, the cross-set figure (--cross) and the calibration of "
+                                    "confidence (reliability tables, ECE); writes DIR/eval.json.")
     ev.add_argument("--gold", nargs="+", required=True, metavar="FOLDER", help="gold folders")
     ev.add_argument("--out", default="outputs", metavar="DIR", help="where eval.json goes (default: outputs)")
     ev.add_argument("--no-ablation", action="store_true",
-                    help="skip the cross-validated rules-only vs rules+classifier comparison")
+                    help="skip the cross-validated rules-only vs rules+classifier comparison (and the "
+                         "out-of-fold calibration table)")
+    ev.add_argument("--cross", nargs=2, default=None, metavar=("A", "B"),
+                    help="two of the --gold folders: also train a classifier on A (+ the other --gold folders) "
+                         "and score it on B, and the reverse, beside the rules alone")
     ev.set_defaults(func=_eval)
     return parser
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from pipeline.tools.evaluate import run_eval
+    from pipeline.tools.report import run_eval
 
-    run_eval(args.gold, args.out, ablation=not args.no_ablation)
+    if args.cross and not set(args.cross) <= set(args.gold):
+        print(f"error: --cross {' '.join(args.cross)}: both folders must be among --gold", file=sys.stderr)
+        return EXIT_USAGE
+    run_eval(args.gold, args.out, ablation=not args.no_ablation, cross=args.cross)
     return 0
 
 
@@ -274,7 +284,7 @@ def _train(args: argparse.Namespace) -> int:
     from pipeline.tools.train import train
 
     try:
-        train(args.gold, args.out or MODEL_PATH, decisions=args.decisions)
+        train(args.gold, args.out or MODEL_PATH, decisions=args.decisions, calibration=not args.no_calibration)
     except ValueError as exc:  # a bad decisions file names its line
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

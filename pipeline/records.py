@@ -58,8 +58,10 @@ class Candidate:
     """One proposed fact before the decider: fields, value span, provenance and features.
 
     ``construction`` names the linking construction that produced the pairing
-    (``nearest``, ``respectively``, ``sequence``, ...) and ``slots`` says, for
-    each of subject, index and year, where its filler came from: features read
+    (``nearest``, ``respectively``, ``sequence``, ...); ``features`` holds the
+    cues that filled each slot (``subj_clause``, ``idx_ve_after``,
+    ``year_explicit``, ...), and ``scope`` the sentence's read-only view
+    (:class:`pipeline.core.linking.scope.Scope`): the classifier's features read
     these, never the linker's internals.
     """
 
@@ -73,7 +75,8 @@ class Candidate:
     group: tuple = ()            # candidates of one group compete: at most one is kept
     rule_choice: bool = True     # the rules' own pairing (False: an alternative for the decider)
     value: Mention | None = None  # the value mention the candidate was built from
-    assembler: Any = field(default=None, repr=False, compare=False)  # its sentence's SentenceAssembler
+    construction: str = "nearest"  # the linking construction that built the pairing
+    scope: Any = field(default=None, repr=False, compare=False)  # its sentence's linking Scope (read-only view)
 
 
 @dataclass(slots=True)

@@ -18,6 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from pipeline.records import fact_key
+from pipeline.tools.evaluate import doc_key
 from pipeline.tools.train import fit, gold_rows, predict, rules_facts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,36 +36,32 @@ def main() -> None:
     from sklearn.model_selection import GroupKFold
 
     rows, gold, doc_ids = gold_rows(args.folders)
-    docs = sorted(set(doc_ids))
-    texts = {}
-    for folder in args.folders:
-        for p in (Path(folder) / "texts").glob("*.txt"):
-            texts[p.stem] = p
-    model_of: dict[str, object] = {}
+    docs = sorted(set(doc_ids))  # (folder, doc_id): ids may repeat across gold folders
+    model_of: dict[tuple, object] = {}
     predicted: list[dict] = []
     for train_idx, test_idx in GroupKFold(n_splits=args.folds).split(docs, groups=list(range(len(docs)))):
         train_docs = {docs[i] for i in train_idx}
         test_docs = {docs[i] for i in test_idx}
-        model = fit([r for r in rows if r.doc_id in train_docs])
-        predicted.extend(predict(model, [r for r in rows if r.doc_id in test_docs]))
+        model = fit([r for r in rows if r.doc in train_docs])
+        predicted.extend(predict(model, [r for r in rows if r.doc in test_docs]))
         for d in test_docs:
             model_of[d] = model
     systems = {"rules": rules_facts(rows), "model": predicted}
 
-    g: dict[str, dict] = defaultdict(dict)
+    g: dict[tuple, dict] = defaultdict(dict)
     for f in gold:
-        g[f["doc_id"]][fact_key(f)] = f
-    p: dict[str, dict[str, dict]] = {s: defaultdict(dict) for s in systems}
+        g[doc_key(f)][fact_key(f)] = f
+    p: dict[str, dict[tuple, dict]] = {s: defaultdict(dict) for s in systems}
     for s, facts in systems.items():
         for f in facts:
-            p[s][f["doc_id"]].setdefault(fact_key(f), f)
+            p[s][doc_key(f)].setdefault(fact_key(f), f)
     rows_by_doc = defaultdict(list)
     for r in rows:
-        rows_by_doc[r.doc_id].append(r)
+        rows_by_doc[r.doc].append(r)
 
     totals = defaultdict(int)
     for d in docs:
-        if args.only and d not in args.only:
+        if args.only and d[1] not in args.only:
             continue
         lines = []
         for s in systems:
@@ -85,7 +82,7 @@ def main() -> None:
                 seen.add(line)
                 uniq.append(line)
         if uniq:
-            print(f"===== {d}")
+            print(f"===== {d[0]}/{d[1]}")
             print("\n".join(uniq))
         if args.explain:
             _explain(d, rows_by_doc[d], model_of[d])
@@ -110,8 +107,8 @@ def _shuffled(rows, gold, docs, folds: int, n: int) -> None:
         fold_of = {d: i % folds for i, d in enumerate(order)}
         pred: list[dict] = []
         for k in range(folds):
-            model = fit([r for r in rows if fold_of[r.doc_id] != k])
-            pred.extend(predict(model, [r for r in rows if fold_of[r.doc_id] == k]))
+            model = fit([r for r in rows if fold_of[r.doc] != k])
+            pred.extend(predict(model, [r for r in rows if fold_of[r.doc] == k]))
         m = score(pred, gold, docs)["micro"]
         margins.append(m["f1"] - base["f1"])
         print(f"shuffle {seed:2}: P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.4f} "

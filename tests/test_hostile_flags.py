@@ -49,7 +49,10 @@ def model_file(tmp_path: Path, name: str, edit) -> Path:
     """The shipped model with one edit, re-signed so that only the edit itself can be refused."""
     doc = json.loads(classify.MODEL_PATH.read_text(encoding="utf-8"))
     edit(doc)
-    doc["sha256"] = _digest({"weights": doc["weights"], "intercept": doc["intercept"]})
+    body = {"weights": doc["weights"], "intercept": doc["intercept"]}
+    if "calibration" in doc:
+        body["calibration"] = doc["calibration"]
+    doc["sha256"] = _digest(body)
     path = tmp_path / name
     path.write_text(json.dumps(doc), encoding="utf-8")  # json.dumps writes NaN/Infinity as the probe did
     return path
@@ -237,3 +240,12 @@ def test_hostile_resume_after_kill_9_reuses_what_the_run_had_finished(tmp_path, 
     assert fresh.returncode == 0, fresh.stderr
     for name in ("facts.jsonl", "documents.jsonl", "manifest.json"):
         assert (out / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("x", [[0.0, True], [0.0, "0.5"], [0.0, math.nan]])
+def test_hostile_model_calibration_values_are_refused(tmp_path, x):
+    path = model_file(tmp_path, "calibrated.json",
+                      lambda d: d.update(format="vn-facts-candidate-model/2",
+                                         calibration={"method": "isotonic", "x": x, "y": [0.1, 0.9]}))
+    with pytest.raises(ModelError, match=r"calibration is malformed \('x' must be a list of finite numbers\)"):
+        CandidateModel.load(path)

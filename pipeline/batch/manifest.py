@@ -14,6 +14,7 @@ accepted as it is. The manifest holds no timestamps: the same inputs give the sa
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -32,8 +33,6 @@ class OutputsInconsistent(ValueError):
 
 def commit_pair(out_dir: str | Path, files: Sequence[Any]) -> None:
     """Rename finished :class:`~pipeline.batch.write.AtomicFile` temporaries over their names, manifest last."""
-    from pipeline.batch.write import _fsync_dir
-
     out = Path(out_dir)
     new = {f.path.name: {"sha256": f.finish(), "bytes": f.size} for f in files}
     old = _read(out)
@@ -41,14 +40,12 @@ def commit_pair(out_dir: str | Path, files: Sequence[Any]) -> None:
     _write(out, {"format": FORMAT, "complete": False, "files": new, "previous": previous})
     for f in files:
         f.rename()
-    _fsync_dir(out)
+    fsync_dir(out)
     _write(out, {"format": FORMAT, "complete": True, "files": new})
 
 
 def verify(out_dir: str | Path) -> None:
     """Raise :class:`OutputsInconsistent` unless the folder's pair matches its manifest (if it has one)."""
-    from pipeline.batch.write import file_sha256
-
     out = Path(out_dir)
     if not (out / MANIFEST).exists() or not any((out / n).exists() for n in PAIR):
         return  # no manifest (older outputs, made by hand), or no outputs left to mix up
@@ -73,6 +70,28 @@ def verify(out_dir: str | Path) -> None:
         f"{out}: facts.jsonl and documents.jsonl are not the pair one run wrote (their sha256 differ from "
         f"{MANIFEST}: the run that wrote them {state}, or a file was replaced or edited); "
         f"re-run extract into {out} without --resume")
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename durable (best effort: not every OS can open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _size(path: Path) -> int | None:

@@ -24,6 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from pipeline.batch.manifest import file_sha256, fsync_dir as _fsync_dir, verify
 from pipeline.records import Document
 
 FACTS = "facts.jsonl"
@@ -118,14 +119,6 @@ class AtomicFile:
         self.discard()  # a no-op after commit: the temporary name is gone
 
 
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def stale_temporaries(out_dir: str | Path) -> list[Path]:
     """Temporaries a run writes in ``out_dir`` (output files being written, Dask part folders).
 
@@ -156,20 +149,6 @@ def journal_pairs(out_dir: str | Path) -> list[tuple[Path, Path]]:
                 by_tag.setdefault(tag, {})[name] = p
     pairs = [(files[DOCUMENTS], files[FACTS]) for files in by_tag.values() if len(files) == 2]
     return sorted(pairs, key=lambda pair: (-pair[0].stat().st_mtime, pair[0].name))
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable (best effort: not every OS can open a folder)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 class _RunFiles:
@@ -254,8 +233,6 @@ class ResumeIndex:
         Raises :class:`pipeline.batch.manifest.OutputsInconsistent` when the two files are
         not the pair one run wrote.
         """
-        from pipeline.batch.manifest import verify
-
         index = cls()
         out = Path(out_dir)
         verify(out)

@@ -14,16 +14,17 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from pipeline.core.assemble import SentenceAssembler, _province_fields
+from pipeline.core.linking import Scope
+from pipeline.core.linking.context import VIETNAM
 from pipeline.records import Candidate
 
-_VIETNAM = {"name": "Việt Nam", "code": None, "province_2025": "Việt Nam"}
 _MAX_PER_SLOT = 5
 
 
-def expand(a: SentenceAssembler, rule_cands: list[Candidate], ctx_snapshot: tuple) -> list[Candidate]:
+def expand(a: Scope, rule_cands: list[Candidate]) -> list[Candidate]:
     """The rule candidates, each followed by its single-slot alternatives."""
-    subject, main, index, year, edition = ctx_snapshot
+    b = a.before  # the context as the sentence found it
+    subject, main, index, year, edition = b.subject, b.main, b.index, b.year, b.edition
     out: list[Candidate] = []
     for c in rule_cands:
         out.append(c)
@@ -52,12 +53,12 @@ def _variants(a, c, subject, main, index, year, edition):
         options.append(p.attrs)
     options += [o for o in (subject, main) if o]
     if c.type in ("score", "score_change"):
-        options.append(_VIETNAM)
+        options.append(VIETNAM)
     names = []
     for o in options:
         if o["name"] != f.get("province") and o["name"] not in names:
             names.append(o["name"])
-            yield _with(c, **_province_fields(o, a.ctx))
+            yield _with(c, **a.province_fields(o))
             if len(names) >= _MAX_PER_SLOT:
                 break
     # index

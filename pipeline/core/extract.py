@@ -18,9 +18,11 @@ from itertools import groupby
 
 import regex
 
+from extractors.indices import acronym_pattern
 from extractors.provinces import document_shadow
 
-from pipeline.core.assemble import DocContext, assemble_sentence
+from pipeline.core.alternatives import expand
+from pipeline.core.linking import DocContext, link_sentence
 from pipeline.core.mentions import sentence_mentions
 from pipeline.core.prefilter import Hints
 from pipeline.records import FACT_TYPES, Candidate, Document, Fact, fact_key
@@ -34,7 +36,7 @@ from pipeline.core.segment import split_sentences
 MAX_VALUES_PER_SENTENCE = 100
 
 _EDITION = regex.compile(
-    r"(?:PCI|PAPI|PAR\s*INDEX|SIPAS|ICT\s*Index|DTI|PGI|DDCI)\)?\s*(?:cấp\s+tỉnh\s*)?(?:năm\s*)?((?:19|20)\d\d)(?![\d/])", regex.I)
+    acronym_pattern() + r"\)?\s*(?:cấp\s+tỉnh\s*)?(?:năm\s*)?((?:19|20)\d\d)(?![\d/])", regex.I)
 
 
 def edition_year(text: str) -> int | None:
@@ -61,8 +63,9 @@ def candidates(doc: Document, *, alternatives: bool = False) -> list[tuple[Candi
         mentions = sentence_mentions(sent, values=ok, doc_shadow=shadow)
         if len(mentions) > MAX_VALUES_PER_SENTENCE:
             mentions = _first_values(mentions, MAX_VALUES_PER_SENTENCE)
-        for cand in assemble_sentence(sent, mentions, ctx, alternatives=alternatives):
-            out.append((cand, sent))
+        links = link_sentence(sent, mentions, ctx)
+        cands = expand(links.scope, links.candidates) + expand(links.scope, links.dropped) if alternatives else links.candidates
+        out.extend((cand, sent) for cand in cands)
     return out
 
 
@@ -112,11 +115,9 @@ def evidence_span(cand: Candidate, sent) -> tuple[int, int]:
     "Năm 2022, Thái Bình xếp thứ 13/63 ... về chỉ số SIPAS, tăng 27 bậc so với năm 2021; chỉ số
     PAR INDEX xếp thứ 43/63 ..." gives each index's facts their own clause, not the whole sentence.
     """
-    from pipeline.core.assemble import _clause_bounds
-
-    lo, hi = _clause_bounds(sent.text, cand.start, sent.start)
+    a = cand.scope
+    lo, hi = a.clause(cand.start)
     hi = max(hi, cand.end)
-    a = cand.assembler
     if a is not None:
         near = lambda ms: min(ms, key=lambda m: abs(m.start - cand.start)) if ms else None
         idx = near([m for m in a.indices if m.attrs["index"] == cand.fields.get("index")])

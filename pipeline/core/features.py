@@ -15,24 +15,18 @@ from functools import lru_cache
 
 import regex
 
+from extractors import lexicon
 from extractors.targets import TARGET_CUE
 
-from pipeline.core.assemble import _LEAD_YEAR, CLAUSE_BREAK, SentenceAssembler, _clause_bounds, _province_fields
+from pipeline.core.linking.clauses import CLAUSE_BREAK
+from pipeline.core.linking.context import LEAD_YEAR
+from pipeline.core.linking.scope import Scope
 from pipeline.records import Candidate, Mention
 
-_CUES = {
-    "ve": r"\bvề\b", "la": r"\blà\b", "cua": r"\bcủa\b", "so_voi": r"so\s+với", "paren": r"\(",
-    "va": r"\bvà\b", "semicolon": r";", "comma": r",", "trong_khi": r"trong\s+khi|còn\b|nhưng",
-    "lan_luot": r"lần\s+lượt|tương\s+ứng",
-}
-_CUES_RX = {k: regex.compile(v, regex.I) for k, v in _CUES.items()}
-_MODALITY_CUES = {
-    "phan_dau": r"phấn\s+đấu", "muc_tieu": r"mục\s+tiêu", "ke_hoach": r"kế\s+hoạch", "huong_toi": r"hướng\s+tới",
-    "dat_ra": r"đặt\s+ra|đề\s+ra", "toi_thieu": r"tối\s+thiểu", "den_nam": r"đến\s+năm", "du_kien": r"dự\s+kiến",
-    "se": r"\bsẽ\b", "so_voi_muc_tieu": r"so\s+với\s+(?:mục\s+tiêu|kế\s+hoạch)", "dat": r"\bđạt\b",
-    "vuot": r"\bvượt\b", "hoan_thanh": r"hoàn\s+thành", "nham": r"\bnhằm\b",
-}
-_MODALITY_RX = {k: regex.compile(v, regex.I) for k, v in _MODALITY_CUES.items()}
+#: What may lie between a value and a slot filler, by feature name (lexicon list ``gap_cue``).
+_CUES_RX = {k: regex.compile(v, regex.I) for k, v in lexicon.groups("gap_cue").items()}
+#: Goal and achievement cues around a value, by feature name (lexicon list ``modality_feature``).
+_MODALITY_RX = {k: regex.compile(v, regex.I) for k, v in lexicon.groups("modality_feature").items()}
 
 
 def _bin(n: int) -> str:
@@ -54,10 +48,10 @@ def _pos(sentence: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(out)
 
 
-def _gap_features(prefix: str, a: SentenceAssembler, lo: int, hi: int, pos: bool) -> dict[str, float]:
+def _gap_features(prefix: str, a: Scope, lo: int, hi: int, pos: bool) -> dict[str, float]:
     """What lies between absolute offsets lo and hi of the sentence."""
-    base = a.s.start
-    gap = a.s.text[lo - base:hi - base]
+    base = a.start
+    gap = a.text[lo - base:hi - base]
     f: dict[str, float] = {f"{prefix}:words={_bin(len(gap.split()))}": 1.0}
     for k, rx in _CUES_RX.items():
         if rx.search(gap):
@@ -75,7 +69,7 @@ def _gap_features(prefix: str, a: SentenceAssembler, lo: int, hi: int, pos: bool
     if n_val:
         f[f"{prefix}:gap_values"] = float(min(n_val, 3))
     if pos:
-        tags = {t for s, e, t in _pos(a.s.text) if lo - base <= s and e <= hi - base}
+        tags = {t for s, e, t in _pos(a.text) if lo - base <= s and e <= hi - base}
         for t in tags & {"V", "N", "Np", "E", "C", "CH", "M", "A"}:
             f[f"{prefix}:pos_{t}"] = 1.0
     return f
@@ -86,7 +80,7 @@ def _nearest(mentions: list[Mention], v: Mention, test) -> Mention | None:
     return min(cands, key=lambda m: abs(m.start - v.start)) if cands else None
 
 
-def _slot(f: dict[str, float], prefix: str, a: SentenceAssembler, v: Mention, mentions: list[Mention], test,
+def _slot(f: dict[str, float], prefix: str, a: Scope, v: Mention, mentions: list[Mention], test,
           pos: bool) -> Mention | None:
     """Where the slot's filler stands: carried from earlier sentences, or a mention before/after the value."""
     m = _nearest(mentions, v, test)
@@ -114,35 +108,14 @@ _YEAR_FRAME = regex.compile(r"(?:so\s+với|từ|kể\s+từ|hơn)\s+(?:[^\s,;.(
 _SUPERLATIVE = regex.compile(r"(?:cao|thấp|lớn|nhỏ|nhiều|ít)\s+nhất\s*(?:là|với|đạt|,)?\s*$", regex.I)
 # A subject that is a set of units: "32/63 địa phương", "các tỉnh", "57/63 tỉnh, thành phố".
 _PLURAL_SUBJECT = regex.compile(r"\d+\s*/\s*\d+\s+(?:tỉnh|địa\s+phương)|\b(?:các|những|nhiều)\s+(?:tỉnh|địa\s+phương)|\d+\s+(?:tỉnh|địa\s+phương)", regex.I)
-_SEGMENT_BREAK = regex.compile(r"[,;:()\n]|\.\s|\s[-–]\s")
-_VALUE_KINDS = ("rank", "score", "rank_change", "score_change", "percentage", "rank_target")
-
-
-def _segment(a: SentenceAssembler, pos: int) -> tuple[int, int]:
-    """Absolute bounds of the comma/parenthesis-delimited segment around absolute ``pos``."""
-    text, base = a.s.text, a.s.start
-    rel, lo, hi = pos - base, 0, len(text)
-    for m in _SEGMENT_BREAK.finditer(text):
-        if m.end() <= rel:
-            lo = m.end()
-        elif m.start() >= rel:
-            hi = m.start()
-            break
-    return base + lo, base + hi
-
-
-def _values(a: SentenceAssembler) -> list[Mention]:
-    return [m for k in _VALUE_KINDS for m in a.by_kind.get(k, [])]
-
-
 def _span_dist(m: Mention, v: Mention) -> int:
     return max(0, m.start - v.end, v.start - m.end)
 
 
-def _year_owner(a: SentenceAssembler, y: Mention, values: list[Mention]) -> Mention | None:
+def _year_owner(a: Scope, y: Mention, values: list[Mention]) -> Mention | None:
     """The value a year mention reads with: the first value after it in its segment
     ("năm 2019 được 43,61 điểm"), else the last one before it ("dẫn đầu năm 2011")."""
-    lo, hi = _segment(a, y.start)
+    lo, hi = a.segment(y.start)
     after = [x for x in values if y.end <= x.start < hi]
     if after:
         return min(after, key=lambda x: x.start)
@@ -155,11 +128,11 @@ def _year_owner(a: SentenceAssembler, y: Mention, values: list[Mention]) -> Ment
 _CO_PUBLISHED = {"PAR_INDEX": "moha", "SIPAS": "moha", "PCI": "vcci", "PGI": "vcci"}
 
 
-def _year_anchor(a: SentenceAssembler, code: str | None) -> str:
+def _year_anchor(a: Scope, code: str | None) -> str:
     """Where the running year came from, relative to the candidate's index: "same_index" ("PCI 2023"
     earlier and this is PCI), "co_published_index" ("PAR INDEX 2023" earlier, this is SIPAS),
     "other_index" ("ICT Index 2016" earlier, this is PCI), "lead" ("Năm 2023,")."""
-    src = a.year_source or "none"
+    src = a.before.year_source or "none"
     if src.startswith("index:"):
         other = src[6:]
         if other == code:
@@ -170,10 +143,16 @@ def _year_anchor(a: SentenceAssembler, code: str | None) -> str:
     return src
 
 
-def candidate_features(a: SentenceAssembler, c: Candidate, rule: Candidate | None, *, pos: bool = True) -> dict[str, float]:
-    """The feature dict of candidate ``c``; ``rule`` is its group's rule pairing (None: the rules dropped the value)."""
+def candidate_features(c: Candidate, rule: Candidate | None, *, pos: bool = True) -> dict[str, float]:
+    """The feature dict of candidate ``c``; ``rule`` is its group's rule pairing (None: the rules dropped the value).
+
+    Reads only the candidate (fields, construction, slot cues, value) and its sentence's read-only
+    :class:`~pipeline.core.linking.scope.Scope`.
+    """
+    a = c.scope
     v = c.value or Mention(c.type, c.start, c.end, "")
-    f: dict[str, float] = {"bias": 1.0, f"type={c.type}": 1.0, f"rule={c.rule.split('+')[0]}": 1.0}
+    f: dict[str, float] = {"bias": 1.0, f"type={c.type}": 1.0, f"rule={c.rule.split('+')[0]}": 1.0,
+                           f"construction={c.construction}": 1.0}
     own = c.features or {}
     if c.rule_choice:
         f["rule_choice"] = 1.0
@@ -190,10 +169,11 @@ def candidate_features(a: SentenceAssembler, c: Candidate, rule: Candidate | Non
         for slot in ("province", "index", "year", "modality"):
             if c.fields.get(slot) != rule.fields.get(slot):
                 f[f"alt:changed={slot}"] = 1.0
-    text, base = a.s.text, a.s.start
-    values = _values(a)
-    snap_subject, snap_main, snap_index, snap_year, snap_edition = a.snapshot
-    seg_lo, seg_hi = _segment(a, v.start)
+    text, base = a.text, a.start
+    values = a.values()
+    b = a.before
+    snap_subject, snap_index, snap_year, snap_edition = b.subject, b.index, b.year, b.edition
+    seg_lo, seg_hi = a.segment(v.start)
     # subject slot
     name = c.fields.get("province")
     if c.type != "percentage":
@@ -203,20 +183,20 @@ def candidate_features(a: SentenceAssembler, c: Candidate, rule: Candidate | Non
             f["subj=vietnam"] = 1.0
             if any(s.attrs["role"] == "average" for s in a.subjects):
                 f["subj=vietnam&average_cue"] = 1.0
-            cs, _ = _clause_bounds(text, v.start, base)
+            cs, _ = a.clause(v.start)
             if any(cs <= p.start < v.start for p in a.provinces):
                 f["subj=vietnam&province_before_in_clause"] = 1.0
-        elif v.start in a.assigned:
+        elif v.start in a.bindings:
             # "A, B và C, với các điểm số tương ứng là x; y và z": names and values pair by their order,
             # so distances and what lies between say nothing
-            listed = _province_fields(a.assigned[v.start], a.ctx)["province"]
-            f[f"subj:respectively_order_{'match' if listed == name else 'mismatch'}"] = 1.0
+            listed = a.province_fields(a.bindings[v.start])["province"]
+            f[f"subj:{c.construction}_order_{'match' if listed == name else 'mismatch'}"] = 1.0
         else:
-            m = _slot(f, "subj", a, v, a.provinces, lambda m: _province_fields(m.attrs, a.ctx)["province"] == name, pos)
+            m = _slot(f, "subj", a, v, a.provinces, lambda m: a.province_fields(m.attrs)["province"] == name, pos)
             if m is None:
-                if a.ctx.main_province and _province_fields(a.ctx.main_province, a.ctx)["province"] == name:
+                if b.main and a.province_fields(b.main)["province"] == name:
                     f["subj=carried_main"] = 1.0
-                elif snap_subject and _province_fields(snap_subject, a.ctx)["province"] == name:
+                elif snap_subject and a.province_fields(snap_subject)["province"] == name:
                     f["subj=carried_running"] = 1.0
             else:
                 if m is _nearest(a.provinces, v, lambda x: (x.end <= v.start) == (m.end <= v.start)):
@@ -224,7 +204,7 @@ def candidate_features(a: SentenceAssembler, c: Candidate, rule: Candidate | Non
                 if _LANDMARK_BEFORE.search(text[max(0, m.start - base - 25):m.start - base]):
                     f["subj:after_preposition"] = 1.0
                 if m.end <= v.start:
-                    lo, _ = _segment(a, m.start)
+                    lo, _ = a.segment(m.start)
                     if len(text[lo - base:m.start - base].split()) <= 2:
                         f["subj:segment_initial"] = 1.0
                     if _PREDICATE.search(text[m.end - base:v.start - base]):
@@ -236,7 +216,7 @@ def candidate_features(a: SentenceAssembler, c: Candidate, rule: Candidate | Non
         left = text[max(0, v.start - base - 30):v.start - base]
         if _SUPERLATIVE.search(left):
             f["value:after_unnamed_superlative"] = 1.0
-        cs, _ = _clause_bounds(text, v.start, base)
+        cs, _ = a.clause(v.start)
         if _PLURAL_SUBJECT.search(text[cs - base:v.start - base]):
             f["value:plural_subject_in_clause"] = 1.0
     # index slot
@@ -261,7 +241,7 @@ def candidate_features(a: SentenceAssembler, c: Candidate, rule: Candidate | Non
         idx_here = [m for m in a.indices if m.attrs["index"] == code]
         if idx_here and not a.years and all(a.index_year(m) is None for m in idx_here):
             f[f"year={'none' if y is None else 'set'}&index_named_without_year"] = 1.0
-        cs, ce = _clause_bounds(text, v.start, base)
+        cs, ce = a.clause(v.start)
         multi = _MULTI_YEAR.search(text[cs - base:ce - base]) or any(
             y2.attrs["role"] == "since" and cs <= y2.start < ce for y2 in a.by_kind.get("year", []))
         tag = "none" if y is None else "set"
@@ -311,12 +291,12 @@ def candidate_features(a: SentenceAssembler, c: Candidate, rule: Candidate | Non
                     f[f"year:owner={'none' if owner is None else 'this' if owner.start == v.start else 'other'}"] = 1.0
                 if _YEAR_FRAME.search(text[max(0, m.start - base - 40):m.start - base]):
                     f["year:in_comparison_or_origin"] = 1.0
-                ylo, _ = _segment(a, m.start)
+                ylo, _ = a.segment(m.start)
                 if ylo == seg_lo:
                     f["year:same_segment"] = 1.0
                 if _PAST.search(text[ylo - base:m.start - base]):
                     f["year:in_past_frame"] = 1.0
-                if _LEAD_YEAR.match(text) and m.start - base < 20:
+                if LEAD_YEAR.match(text) and m.start - base < 20:
                     f["year:sentence_lead"] = 1.0
     # modality slot: cues in the clause before the value, crossed with the candidate's modality
     mod = c.fields.get("modality", "actual")

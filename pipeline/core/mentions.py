@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import regex
 
+from extractors import lexicon
 from extractors.changes import find_changes
 from extractors.indices import find_indices
 from extractors.percentages import find_percentages
@@ -22,7 +23,7 @@ from pipeline.records import Mention
 from pipeline.core.segment import Sentence
 
 _HAS_DIGIT = regex.compile(r"\d")
-_VALUE_WORD = regex.compile(r"dẫn\s+đầu|đứng\s+đầu|quán\s+quân|á\s+quân|ngôi\s+đầu|thứ\s+(?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|cuối|đầu\s+tiên|số\s+một|giữ\s+(?:vững|nguyên)|một\s+(?:hạng|bậc)|hạng|bậc", regex.I)
+_VALUE_WORD = lexicon.compiled("value_word")
 _BOILERPLATE = regex.compile(r"^\s*(?:[\d.,]+\s+lượt\s+xem|lượt\s+xem\s*:|số\s+lượt\s+xem|đang\s+online|hôm\s+nay\s*:|đã\s+truy\s+cập|bình\s+luận|chia\s+sẻ|tags?\s*:)", regex.I)
 
 

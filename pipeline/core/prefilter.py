@@ -42,26 +42,22 @@ import bisect
 import os
 import re
 
+from extractors import lexicon
 from extractors.trie import trie_pattern as _trie
 
 #: The environment variable that turns the prefilter off (any of 1/true/yes/on).
 ENV_DISABLE = "PIPELINE_NO_PREFILTER"
 
-#: Words that make an adjacent number a rank, score, share or target.
-UNITS = ("%", "phần trăm", "bậc", "hạng", "thứ", "điểm", "vị trí", "top", "nhóm")
+#: Words that make an adjacent number a rank, score, share or target (lexicon list ``hint_unit``).
+UNITS = lexicon.phrases("hint_unit")
+#: The same without "%": unit words, before a number or an ordinal ("vị trí thứ hai", "hạng nhất").
+UNIT_WORDS = lexicon.phrases("hint_unit_word")
 #: Ordinal words after a unit word: "vị trí thứ hai", "hạng nhất", "thứ năm là Quảng Ninh".
-ORDINALS = ("nhất", "nhì", "hai", "ba", "tư", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười", "cuối")
+ORDINALS = lexicon.phrases("hint_ordinal")
 #: Index acronyms (whole words at their end: "PCI", not "PCIe").
-ACRONYMS = ("pci", "papi", "par", "sipas", "ict", "dti", "pgi", "ddci")
+ACRONYMS = lexicon.phrases("hint_acronym")
 #: Index names, rank words and list cues: any of them alone makes a sentence a candidate.
-KEYWORDS = (
-    "chỉ số", "năng lực cạnh tranh", "cải cách hành chính", "chuyển đổi số",
-    "dẫn đầu", "quán quân", "á quân", "ngôi đầu", "cuối bảng", "bét bảng",
-    "đứng đầu", "đứng cuối", "đứng thứ", "đứng vị trí", "đứng top",
-    "xếp thứ", "xếp hạng", "xếp vị trí", "xếp cuối", "xếp sau", "xếp trên",
-    "thứ hạng", "tăng hạng", "tụt hạng", "giảm hạng", "lên hạng", "xuống hạng",
-    "kế đến", "kế tiếp", "kế sau", "tiếp theo là", "theo sau", "liền sau",
-)
+KEYWORDS = lexicon.phrases("hint_keyword")
 
 _UNIT = _trie(UNITS)
 #: The single compiled pattern, matched against the *lower-cased* text: a digit next to a
@@ -74,7 +70,7 @@ FACT_HINT = re.compile(
     \d\s*(?:{_UNIT}|(?:xuống|lên)\s*(?:{_UNIT}\s*)?\d)
   | {_trie(KEYWORDS)}
   | {_trie(ACRONYMS)}\b
-  | {_trie(UNITS[1:])}\s*(?:\d|{_trie(ORDINALS)}\b)
+  | {_trie(UNIT_WORDS)}\s*(?:\d|{_trie(ORDINALS)}\b)
     """,
     re.VERBOSE,
 )

@@ -53,6 +53,8 @@ def _province_counts(text: str) -> tuple[tuple[str, int, int], ...]:
     counts: Counter = Counter()
     first: dict[str, int] = {}
     for m in find_provinces(text, shadow=document_shadow(text)):
+        if m.attrs.get("dateline"):
+            continue  # "Hà Nội (TTXVN 18/4/2024)": where the news was filed, not what it is about
         counts[m.attrs["name"]] += 1
         first.setdefault(m.attrs["name"], m.start)
     result = tuple((n, c, first[n]) for n, c in counts.items())
@@ -81,7 +83,7 @@ def main_province_record(doc: Document) -> dict | None:
     p = lookup(name)
     if p is None:
         return None
-    return {"name": p.name, "code": p.code, "province_2025": p.province_2025}
+    return {"name": p.name, "code": p.code, "province_2025": p.province_2025, "era": p.era}
 
 
 def main_province(doc: Document) -> str | None:
@@ -100,12 +102,12 @@ def _province_from_url(url: str | None) -> dict | None:
         for i in range(len(words) - n + 1):
             p = lookup(" ".join(words[i:i + n]))
             if p is not None:
-                return {"name": p.name, "code": p.code, "province_2025": p.province_2025}
+                return {"name": p.name, "code": p.code, "province_2025": p.province_2025, "era": p.era}
     for w in words:  # a domain such as "baothaibinh" or "baobariavungtau"
         for p in _all_legacy():
             key = regex.sub(r"[^a-z]", "", _ascii(p.name))
             if len(key) >= 6 and key in w:
-                return {"name": p.name, "code": p.code, "province_2025": p.province_2025}
+                return {"name": p.name, "code": p.code, "province_2025": p.province_2025, "era": p.era}
     return None
 
 

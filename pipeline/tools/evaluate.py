@@ -1,7 +1,9 @@
 """Score extracted facts against gold by SCHEMA.md's rules, per type and micro-averaged.
 
 Facts compare per document as *sets of keys* (:func:`pipeline.records.fact_key`);
-a key stated twice counts once.
+a key stated twice counts once. The report of ``make eval`` (which trains
+models for its cross-set figures) is :mod:`pipeline.tools.report`, above this
+module and :mod:`pipeline.tools.train`, so neither imports the other's caller.
 """
 from __future__ import annotations
 
@@ -13,15 +15,24 @@ from typing import Any, Iterable
 from pipeline.records import FACT_TYPES, fact_key
 
 
-def keys_by_doc(facts: Iterable[dict]) -> dict[str, set[tuple]]:
-    out: dict[str, set[tuple]] = defaultdict(set)
+def doc_key(fact: dict):
+    """Which document a fact belongs to: ``doc_id``, or ``(folder, doc_id)`` for facts tagged
+    ``_folder`` (training rows and gold read from several folders, where ids may repeat)."""
+    return (fact["_folder"], fact["doc_id"]) if "_folder" in fact else fact["doc_id"]
+
+
+def keys_by_doc(facts: Iterable[dict]) -> dict:
+    out: dict = defaultdict(set)
     for f in facts:
-        out[f["doc_id"]].add(fact_key(f))
+        out[doc_key(f)].add(fact_key(f))
     return out
 
 
-def score(pred: Iterable[dict], gold: Iterable[dict], doc_ids: Iterable[str] | None = None) -> dict[str, Any]:
-    """Per-type and micro precision/recall/F1 over the documents in ``doc_ids`` (default: gold's)."""
+def score(pred: Iterable[dict], gold: Iterable[dict], doc_ids: Iterable | None = None) -> dict[str, Any]:
+    """Per-type and micro precision/recall/F1 over the documents in ``doc_ids`` (default: gold's).
+
+    Documents are named as :func:`doc_key` names them (``doc_id``, or ``(folder, doc_id)``).
+    """
     p, g = keys_by_doc(pred), keys_by_doc(gold)
     docs = set(doc_ids) if doc_ids is not None else set(g)
     counts = {t: {"tp": 0, "fp": 0, "fn": 0} for t in FACT_TYPES}
@@ -92,38 +103,3 @@ def evaluate_folder(folder: str | Path, decide=None) -> tuple[dict[str, Any], li
         ids.append(doc.doc_id)
         pred.extend(f.to_json() for f in extract_document(doc, decide=decide))
     return score(pred, gold, ids), pred
-
-
-def run_eval(folders: list[str], out_dir: str | Path, *, ablation: bool = True) -> dict[str, Any]:
-    """Score every gold folder with the shipped pipeline, then (``ablation``) cross-validate
-    rules-only against rules+classifier over all of them; print the tables, write ``out_dir/eval.json``."""
-    from pipeline.core.classify import default_decider
-    from pipeline.batch.write import AtomicFile
-
-    import time
-
-    report: dict[str, Any] = {}
-    t0 = time.perf_counter()
-    decider = default_decider()
-    if decider.wants_alternatives:
-        report["model_load_seconds"] = round(time.perf_counter() - t0, 4)
-        print(f"model: {len(decider.model.weights)} weights, loaded in {report['model_load_seconds'] * 1000:.1f} ms "
-              f"(trained on {decider.model.meta.get('trained_on', {}).get('documents')} documents)\n")
-    label = "rules + shipped classifier" if decider.wants_alternatives else "rules only"
-    for folder in folders:
-        result, _ = evaluate_folder(folder, decide=decider)
-        name = Path(folder).name
-        report[name] = {"decider": label, **result}
-        print(format_table(result, f"== {folder} ({label}) =="))
-        print()
-    if ablation:
-        from pipeline.tools.train import ablation as run_ablation, gold_rows, print_ablation
-
-        rows, gold, doc_ids = gold_rows(folders)
-        report["ablation"] = run_ablation(rows, gold, doc_ids)
-        print_ablation(report["ablation"])
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
-    with AtomicFile(Path(out_dir) / "eval.json") as fh:
-        fh._fh.write(json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
-        fh.commit()
-    return report

@@ -5,12 +5,19 @@ bundled seeds, ``../shared/corpus/dev``, any other folder in the same layout)
 and, optionally, review decisions (``--decisions``, from ``make review``),
 builds every candidate pairing with its features, labels it by whether its
 scoring key is in the gold, fits a logistic regression (fixed solver, no
-randomness: the same data gives the same file) and writes
+randomness: the same data gives the same file), fits the calibration map of
+``confidence`` on out-of-fold predictions (:func:`out_of_fold`, then
+:func:`pipeline.tools.calibration.fit_isotonic`) and writes
 ``pipeline/models/candidate_model.json`` (shipped as package data) stamped with the hash of its training data
 and the package versions.
 
-:func:`ablation` runs document-grouped cross-validation (no document in both
-train and test) and scores rules-only against rules+classifier.
+:func:`out_of_fold` runs document-grouped cross-validation (no document in both
+train and test): every value's chosen pairing gets its probability from a model
+that never saw its document. :func:`ablation` scores rules-only against
+rules+classifier on those predictions; the calibration map is fitted on them.
+
+Documents are keyed by ``(folder, doc_id)`` (:attr:`Row.doc`): two gold folders
+may both hold an ``a_002``, and their gold must never be joined.
 """
 from __future__ import annotations
 
@@ -25,7 +32,8 @@ from typing import Any, Iterable
 
 from pipeline.core.classify import DEFAULT_THRESHOLD, MODEL_PATH, CandidateModel, rule_confidence
 from pipeline.records import fact_key
-from pipeline.tools.evaluate import format_table, gold_documents, load_gold, score
+from pipeline.tools.calibration import fit_isotonic
+from pipeline.tools.evaluate import doc_key, gold_documents, load_gold, score
 from pipeline.core.extract import candidates
 from pipeline.core.features import candidate_features
 
@@ -34,6 +42,8 @@ from pipeline.core.features import candidate_features
 #: the rules in cross-validation); 0.25 was the best of {0.1, 0.25, 0.5, 1, 2} over the default and
 #: eight shuffled document-grouped 5-fold splits (README: "Classifier").
 C = 0.25
+#: Folds of the document-grouped cross-validation (ablation and the calibration's out-of-fold predictions).
+FOLDS = 5
 
 
 @dataclass
@@ -45,10 +55,16 @@ class Row:
     label: int | None
     fact: dict[str, Any]
     sentence: str = ""
+    folder: str = ""
+
+    @property
+    def doc(self) -> tuple[str, str]:
+        """The document's identity across gold folders: (folder, doc_id)."""
+        return (self.folder, self.doc_id)
 
 
 def document_rows(doc, gold_keys: set | None, labels: dict | None = None,
-                  gold_spans: dict | None = None) -> list[Row]:
+                  gold_spans: dict | None = None, folder: str = "") -> list[Row]:
     """Every candidate pairing of ``doc`` with features and its label (None when unknown).
 
     A rule pairing is labelled by whether its key is in the gold. An alternative
@@ -57,6 +73,8 @@ def document_rows(doc, gold_keys: set | None, labels: dict | None = None,
     key -> evidence offsets) and it is not merely the fact of a sibling value of the
     sentence; a key the gold states only elsewhere says nothing about this value,
     so such an alternative is left unlabelled (not trained on).
+    ``folder`` (the gold folder) tags the rows and their facts (``_folder``) so
+    scoring keys them by (folder, doc_id).
     """
     rows: list[Row] = []
     pairs = candidates(doc, alternatives=True)
@@ -68,7 +86,7 @@ def document_rows(doc, gold_keys: set | None, labels: dict | None = None,
             key = fact_key({"type": cand.type, **cand.fields})
             sibling_keys.setdefault(sent.start, {}).setdefault(key, set()).add(cand.group)
     for cand, sent in pairs:
-        fact = {"doc_id": doc.doc_id, "type": cand.type, **cand.fields}
+        fact = {"doc_id": doc.doc_id, "type": cand.type, **cand.fields, **({"_folder": folder} if folder else {})}
         key = fact_key(fact)
         if labels is not None:
             label = labels.get(key)
@@ -79,19 +97,33 @@ def document_rows(doc, gold_keys: set | None, labels: dict | None = None,
                     label = None  # another value of the sentence is this fact: no lesson for this value
                 elif gold_spans is not None and not any(a < sent.end and b > sent.start for a, b in gold_spans.get(key, ())):
                     label = None  # the gold states it elsewhere: this value may or may not
-        feats = candidate_features(cand.assembler, cand, rule_of.get((sent.start, cand.group)))
+        feats = candidate_features(cand, rule_of.get((sent.start, cand.group)))
         rows.append(Row(doc.doc_id, (sent.start, cand.group), cand.rule_choice, feats, label,
-                        {**fact, "_confidence": rule_confidence(cand)}, sent.text))
+                        {**fact, "_confidence": rule_confidence(cand)}, sent.text, folder))
     return rows
 
 
-def gold_rows(folders: Iterable[str | Path]) -> tuple[list[Row], list[dict], list[str]]:
+def folder_tags(folders: Iterable[str | Path]) -> list[str]:
+    """How each gold folder is named in document keys: its name ("dev", "dev2"), or its full
+    path when two folders share a name. Not the path as typed: the folds, hence the model file,
+    must not depend on whether a folder was given as ``../shared/corpus/dev`` or absolute."""
+    folders = list(folders)
+    names = [Path(f).name for f in folders]
+    return [n if names.count(n) == 1 else str(Path(f).resolve()) for f, n in zip(folders, names)]
+
+
+def gold_rows(folders: Iterable[str | Path]) -> tuple[list[Row], list[dict], list[tuple[str, str]]]:
+    """Rows of every gold document, the gold facts and the documents, all keyed by (folder, doc_id).
+
+    The gold facts are copies tagged ``_folder`` (:func:`folder_tags`), like the rows' facts.
+    """
+    folders = list(folders)
     rows: list[Row] = []
     gold_all: list[dict] = []
-    doc_ids: list[str] = []
-    for folder in folders:
+    doc_ids: list[tuple[str, str]] = []
+    for folder, tag in zip(folders, folder_tags(folders)):
         _, gold = load_gold(folder)
-        gold_all.extend(gold)
+        gold_all.extend({**g, "_folder": tag} for g in gold)
         keys: dict[str, set] = {}
         spans: dict[str, dict] = {}
         for g in gold:
@@ -99,8 +131,9 @@ def gold_rows(folders: Iterable[str | Path]) -> tuple[list[Row], list[dict], lis
             if g.get("char_start") is not None:
                 spans.setdefault(g["doc_id"], {}).setdefault(fact_key(g), []).append((g["char_start"], g["char_end"]))
         for doc in gold_documents(folder):
-            doc_ids.append(doc.doc_id)
-            rows.extend(document_rows(doc, keys.get(doc.doc_id, set()), gold_spans=spans.get(doc.doc_id, {})))
+            doc_ids.append((tag, doc.doc_id))
+            rows.extend(document_rows(doc, keys.get(doc.doc_id, set()), gold_spans=spans.get(doc.doc_id, {}),
+                                      folder=tag))
     return rows, gold_all, doc_ids
 
 
@@ -156,41 +189,72 @@ def fit(rows: list[Row]) -> CandidateModel:
     return CandidateModel(weights, round(float(clf.intercept_[0]), 8), {})
 
 
+def choices(model: CandidateModel, rows: list[Row]) -> list[tuple[float, Row]]:
+    """Per group (one value), the most probable pairing and its raw probability, in row order."""
+    best: dict[tuple, tuple[float, Row]] = {}
+    for r in rows:
+        g = (r.folder, r.doc_id, r.group)
+        p = model.probability(r.features)
+        if g not in best or p > best[g][0]:
+            best[g] = (p, r)
+    return list(best.values())
+
+
 def predict(model: CandidateModel, rows: list[Row], threshold: float = DEFAULT_THRESHOLD) -> list[dict]:
     """The facts the model keeps: per group, the most probable pairing at or above the threshold."""
-    best: dict[tuple, tuple[float, Row]] = {}
-    order: list[tuple] = []
-    for r in rows:
-        g = (r.doc_id, r.group)
-        p = model.probability(r.features)
-        if g not in best:
-            order.append(g)
-            best[g] = (p, r)
-        elif p > best[g][0]:
-            best[g] = (p, r)
-    return [best[g][1].fact for g in order if best[g][0] >= threshold]
+    return [r.fact for p, r in choices(model, rows) if p >= threshold]
 
 
 def rules_facts(rows: list[Row]) -> list[dict]:
     return [r.fact for r in rows if r.rule_choice]
 
 
-def ablation(rows: list[Row], gold: list[dict], doc_ids: list[str], folds: int = 5) -> dict[str, Any]:
-    """Rules-only vs rules+classifier by document-grouped cross-validation."""
+@dataclass
+class OutOfFold:
+    """One value's chosen pairing, scored by the model of the fold that never saw its document."""
+    probability: float
+    row: Row
+    fold: int
+    right: int  # its fact key is in the document's gold
+
+
+def out_of_fold(rows: list[Row], gold: list[dict], doc_ids: Iterable[tuple[str, str]],
+                folds: int = FOLDS) -> list[OutOfFold]:
+    """Document-grouped cross-validation: every group's choice by a model not trained on its document.
+
+    GroupKFold without shuffling over the sorted documents: the same data gives the same folds.
+    """
     from sklearn.model_selection import GroupKFold
 
     docs = sorted(set(doc_ids))
-    index = {d: i for i, d in enumerate(docs)}
-    groups = [index[d] for d in docs]
-    predicted: list[dict] = []
-    for train_idx, test_idx in GroupKFold(n_splits=folds).split(docs, groups=groups):
+    gold_keys: dict[tuple, set] = {}
+    for g in gold:
+        gold_keys.setdefault(doc_key(g), set()).add(fact_key(g))
+    out: list[OutOfFold] = []
+    splits = GroupKFold(n_splits=min(folds, len(docs))).split(docs, groups=list(range(len(docs))))
+    for k, (train_idx, test_idx) in enumerate(splits):
         train_docs = {docs[i] for i in train_idx}
         test_docs = {docs[i] for i in test_idx}
-        model = fit([r for r in rows if r.doc_id in train_docs])
-        predicted.extend(predict(model, [r for r in rows if r.doc_id in test_docs]))
+        model = fit([r for r in rows if r.doc in train_docs])
+        for p, r in choices(model, [r for r in rows if r.doc in test_docs]):
+            out.append(OutOfFold(p, r, k, int(fact_key(r.fact) in gold_keys.get(r.doc, ()))))
+    return out
+
+
+def ablation(rows: list[Row], gold: list[dict], doc_ids: list[tuple[str, str]], folds: int = FOLDS,
+             oof: list[OutOfFold] | None = None) -> dict[str, Any]:
+    """Rules-only vs rules+classifier by document-grouped cross-validation (``oof``: reuse these predictions)."""
+    docs = sorted(set(doc_ids))
+    oof = out_of_fold(rows, gold, docs, folds) if oof is None else oof
+    predicted = [o.row.fact for o in oof if o.probability >= DEFAULT_THRESHOLD]
     return {"rules_only": score(rules_facts(rows), gold, docs),
             "rules_plus_classifier": score(predicted, gold, docs),
-            "folds": folds, "documents": len(docs)}
+            "folds": min(folds, len(docs)), "documents": len(docs)}
+
+
+def calibrate(oof: list[OutOfFold]):
+    """The calibration map of ``confidence``: isotonic fit of out-of-fold probability vs being right."""
+    return fit_isotonic([o.probability for o in oof], [o.right for o in oof])
 
 
 def _data_hash(folders: list[str], decisions: str | None) -> str:
@@ -215,12 +279,22 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def train(folders: list[str], out: str | Path = MODEL_PATH, decisions: str | None = None) -> CandidateModel:
+def train(folders: list[str], out: str | Path = MODEL_PATH, decisions: str | None = None,
+          calibration: bool = True) -> CandidateModel:
+    """Fit the model on every row, its calibration on the gold folders' out-of-fold predictions; write the file.
+
+    Review decisions label only the facts a reviewer looked at, not every fact of a document,
+    so they train the weights but not the calibration (which needs to know every wrong choice).
+    ``calibration=False`` writes a format /1 file whose confidence is the raw probability.
+    """
     t0 = time.perf_counter()
-    rows, _, doc_ids = gold_rows(folders)
+    rows, gold, doc_ids = gold_rows(folders)
+    oof = out_of_fold(rows, gold, doc_ids) if calibration and len(set(doc_ids)) >= 2 else []
     if decisions:
         rows += decision_rows(decisions)
     model = fit(rows)
+    if oof:
+        model.calibration = calibrate(oof)
     labelled = [r for r in rows if r.label is not None]
     model.meta = {
         "trained_on": {"folders": [Path(f).name for f in folders], "decisions": Path(decisions).name if decisions else None,
@@ -229,19 +303,17 @@ def train(folders: list[str], out: str | Path = MODEL_PATH, decisions: str | Non
         "versions": _versions(),
         "regularisation_C": C,
         "default_threshold": DEFAULT_THRESHOLD,
+        "threshold_applies_to": "raw probability (confidence is the calibrated value)",
     }
+    if oof:
+        model.meta["calibration_fit"] = {
+            "method": "isotonic regression of out-of-fold probability vs fact key in the gold",
+            "folds": len({o.fold for o in oof}), "documents": len(set(doc_ids)),
+            "predictions": len(oof), "right": sum(o.right for o in oof),
+            "breakpoints": len(model.calibration.x)}
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     Path(out).write_text(model.to_json(), "utf-8")
     print(f"trained on {len(set(doc_ids))} documents, {len(labelled)} candidates "
-          f"({model.meta['trained_on']['positives']} true) in {time.perf_counter() - t0:.1f} s -> {out}")
+          f"({model.meta['trained_on']['positives']} true); calibration from {len(oof)} out-of-fold choices "
+          f"in {time.perf_counter() - t0:.1f} s -> {out}")
     return model
-
-
-def print_ablation(result: dict[str, Any]) -> None:
-    print(format_table(result["rules_only"], f"== rules only ({result['documents']} documents) =="))
-    print()
-    print(format_table(result["rules_plus_classifier"],
-                       f"== rules + classifier ({result['folds']}-fold document-grouped CV) =="))
-    a, b = result["rules_only"]["micro"], result["rules_plus_classifier"]["micro"]
-    print(f"\nmicro-F1 {a['f1']:.3f} -> {b['f1']:.3f} ({b['f1'] - a['f1']:+.3f}); "
-          f"precision {a['precision']:.3f} -> {b['precision']:.3f}")

@@ -73,7 +73,8 @@ def other_model(tmp_path_factory) -> Path:
     """A valid model that decides differently: the shipped one with a lower intercept, re-signed."""
     shipped = CandidateModel.load()
     path = tmp_path_factory.mktemp("model") / "stricter.json"
-    path.write_text(CandidateModel(shipped.weights, shipped.intercept - 3.0, shipped.meta).to_json(), encoding="utf-8")
+    path.write_text(CandidateModel(shipped.weights, shipped.intercept - 3.0, shipped.meta,
+                                   shipped.calibration).to_json(), encoding="utf-8")
     return path
 
 

@@ -81,7 +81,7 @@ def _featured(text):
 
     pairs = candidates(Document("t", text, "<test>", {}), alternatives=True)
     rule_of = {(s.start, c.group): c for c, s in pairs if c.rule_choice}
-    return [(c, candidate_features(c.assembler, c, rule_of.get((s.start, c.group)), pos=False)) for c, s in pairs]
+    return [(c, candidate_features(c, rule_of.get((s.start, c.group)), pos=False)) for c, s in pairs]
 
 
 def test_alternatives_never_change_the_rules_pairings():

@@ -142,12 +142,10 @@ def _sees_token(path: str, token: str) -> bool:
 def code_fingerprint() -> str:
     """sha256 of the code, data and model that decide the output, to check workers run the same."""
     import extractors
-    import pipeline
     from pipeline.core.classify import MODEL_PATH
 
     files: list[tuple[str, Path]] = []
-    for package in (pipeline, extractors):
-        root = Path(package.__file__).parent
+    for root in (Path(__file__).resolve().parents[2], Path(extractors.__file__).parent):  # pipeline/, extractors/
         files += [(str(p.relative_to(root.parent)), p) for p in root.rglob("*")
                   if p.suffix in {".py", ".json", ".tsv", ".txt"} and "__pycache__" not in p.parts]
     if Path(MODEL_PATH).is_file():

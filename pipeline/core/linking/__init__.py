@@ -1,0 +1,85 @@
+"""Linking: pair each value mention of a sentence with its subject, index, year and base year.
+
+:func:`link_sentence` runs the constructions (:mod:`.constructions`) over one
+sentence's :class:`~.scope.Scope` in a fixed order — binders, then the default
+per-value linking, then extenders — and carries the running subject, index and
+year to the next sentence in the :class:`~.context.DocContext`.
+
+It returns the rules' own pairings (``candidates``) and the pairings the rules
+built and threw away (``dropped``); :mod:`pipeline.core.alternatives` proposes
+the other pairings of each value, and :mod:`pipeline.core.classify` decides.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractors.mention import Mention
+
+from pipeline.core.linking.constructions import enumeration, nearest, preceding, respectively, sequence
+from pipeline.core.linking.context import LEAD_YEAR, DocContext, record_of
+from pipeline.core.linking.scope import VALUE_KINDS, Scope
+from pipeline.core.segment import Sentence
+from pipeline.records import Candidate
+
+__all__ = ["DocContext", "Links", "Scope", "link_sentence"]
+
+#: Constructions that bind subjects to values before the per-value linking, in order.
+BINDERS = (respectively, enumeration)
+#: Constructions that add the candidates the linked values imply, in order.
+EXTENDERS = (sequence, preceding)
+
+
+@dataclass
+class Links:
+    """What linking one sentence gives: its scope, the rules' pairings, and the ones they threw away."""
+
+    scope: Scope
+    candidates: list[Candidate]
+    dropped: list[Candidate]
+
+
+def link_sentence(sent: Sentence, mentions: list[Mention], ctx: DocContext) -> Links:
+    """The rules' candidate facts of one sentence, in text order; updates ``ctx`` for the next sentence."""
+    scope = Scope(sent, mentions, ctx)
+    bound_by: dict[int, str] = {}
+    for binder in BINDERS:
+        for start, subject in binder.bind(scope).items():
+            if start not in scope.bindings:
+                scope.bindings[start], bound_by[start] = subject, binder.NAME
+    out: list[Candidate] = []
+    dropped: list[Candidate] = []
+    values = sorted((m for m in mentions if m.kind in VALUE_KINDS), key=lambda m: m.start)
+    for v in values:
+        for i, c in enumerate(nearest.candidates_for(scope, v, dropped)):
+            c.group, c.value = (v.start, c.type, i), v
+            out.append(c)
+    for c in out + dropped:
+        if c.value is not None and c.value.start in bound_by:
+            c.construction = bound_by[c.value.start]
+    for extender in EXTENDERS:
+        out.extend(extender.extend(scope, out))
+    for i, c in enumerate(out):
+        if not c.group:
+            c.group = (c.start, "sequence", i)
+    _carry(scope, out, ctx)
+    for c in out + dropped:
+        c.scope = scope
+    return Links(scope, out, dropped)
+
+
+def _carry(scope: Scope, out: list[Candidate], ctx: DocContext) -> None:
+    """What this sentence tells the next: the running subject, index and year."""
+    named = [c for c in out if c.type in ("rank", "score", "rank_change") and c.fields.get("province") not in (None, "Việt Nam")]
+    if named:
+        ctx.subject = record_of(named[-1].fields)
+    elif scope.provinces:
+        ctx.subject = scope.provinces[-1].attrs
+    if scope.index_pool and any(m.attrs["strength"] == "strong" for m in scope.index_pool):
+        ctx.index = [m for m in scope.index_pool if m.attrs["strength"] == "strong"][-1].attrs["index"]
+    anchored = [(y, m.attrs["index"]) for y, m in ((scope.index_year(m), m) for m in scope.indices) if y is not None]
+    lead = LEAD_YEAR.match(scope.text)
+    if anchored:
+        ctx.year, ctx.year_source = anchored[-1][0], f"index:{anchored[-1][1]}"
+        ctx.edition_year = ctx.edition_year or anchored[0][0]
+    elif lead:
+        ctx.year, ctx.year_source = int(lead.group(1)), "lead"

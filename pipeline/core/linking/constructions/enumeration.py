@@ -1,0 +1,50 @@
+"""Enumerations: a list of names and a list of values, paired in order without a cue word.
+
+"Thanh Hóa, Điện Biên, Hà Tĩnh giữ vị trí thứ 5, 6, 7", "Quảng Ninh và Hải Phòng
+đạt 72,95 và 70,61 điểm": when a run of provinces joined by commas or ``và`` is
+followed, in the same clause and with no other province in between, by a run of
+as many values of one kind joined the same way, the i-th value belongs to the
+i-th name (ANNOTATION.md: enumerations). With a cue ("lần lượt", "tương ứng")
+:mod:`.respectively` binds first.
+"""
+from __future__ import annotations
+
+import regex
+
+NAME = "enumeration"
+_NAME_JOIN = regex.compile(r"\s*(?:,|;|và|cùng)\s*(?:(?:và|cùng)\s+)?(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?", regex.I)
+_VALUE_JOIN = regex.compile(r"\s*(?:,|;|và)\s*(?:và\s+)?(?:(?:thứ|vị\s+trí|hạng)\s+)?", regex.I)
+_KINDS = ("rank", "score", "rank_change", "score_change")
+
+
+def _runs(items, text: str, base: int, join) -> list[list]:
+    """Maximal runs of consecutive mentions whose gaps are list joints."""
+    runs: list[list] = []
+    for m in sorted(items, key=lambda m: m.start):
+        if runs and join.fullmatch(text[runs[-1][-1].end - base:m.start - base]):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return [r for r in runs if len(r) > 1]
+
+
+def bind(scope) -> dict[int, dict]:
+    """Value start -> subject record for each value of an enumeration paired with a list of names."""
+    text, base = scope.text, scope.start
+    names = _runs(scope.provinces, text, base, _NAME_JOIN)
+    out: dict[int, dict] = {}
+    for kind in _KINDS:
+        for values in _runs(scope.by_kind.get(kind, []), text, base, _VALUE_JOIN):
+            first = values[0]
+            before = [r for r in names if r[-1].end <= first.start]
+            if not before:
+                continue
+            run = before[-1]
+            cs, _ = scope.clause(first.start)
+            if run[0].start < cs or len(run) != len(values):
+                continue
+            if any(run[-1].end <= p.start < first.start for p in scope.provinces):
+                continue
+            for p, v in zip(run, values):
+                out[v.start] = p.attrs
+    return out

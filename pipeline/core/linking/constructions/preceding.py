@@ -1,0 +1,57 @@
+"""Places before a stated rank: "xếp thứ 4, sau Quảng Ninh, Hải Phòng và Long An".
+
+ANNOTATION.md: "X đứng thứ N, sau A, B và C" gives A, B, C the ranks before N in
+listing order (N-3, N-2, N-1); "thứ hai, sau A" gives A rank 1. The cue (lexicon
+list ``preceding``) must follow the rank value directly, and the names must be a
+list (commas, ``và``) with nothing else between them; between the rank and the cue, in its
+clause, only words such as "về chỉ số PCI" (no other province or value).
+
+:func:`extend` returns the implied rank candidates, after the per-value linking.
+"""
+from __future__ import annotations
+
+import regex
+
+from extractors import lexicon
+
+from pipeline.records import Candidate
+
+NAME = "preceding"
+_CUE = lexicon.compiled("preceding")
+_JOIN = regex.compile(r"\s*(?:,|và)\s*(?:và\s+)?(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?", regex.I)
+
+
+def extend(scope, out: list[Candidate]) -> list[Candidate]:
+    text, base = scope.text, scope.start
+    new: list[Candidate] = []
+    ranked = {c.fields.get("province") for c in out if c.type == "rank"}
+    for c in out:
+        if c.type != "rank" or not c.rule_choice or c.value is None or c.fields.get("modality") != "actual":
+            continue
+        _, clause_end = scope.clause(c.value.start)
+        m = _CUE.search(text, c.value.end - base, clause_end - base)
+        if m is None or scope.values_between(c.value.end, base + m.start(), kinds=("rank", "score")) or any(
+                c.value.end <= p.start < base + m.start() for p in scope.provinces):
+            continue
+        names = []
+        pos = base + m.end()
+        for p in sorted(scope.provinces, key=lambda p: p.start):
+            if p.start < pos:
+                continue
+            gap = text[pos - base:p.start - base]
+            if names and not _JOIN.fullmatch(gap) or not names and gap.strip():
+                break
+            names.append(p)
+            pos = p.end
+        n = c.fields["rank"]
+        if not names or n - len(names) < 1:
+            continue
+        for i, p in enumerate(names):
+            f = {**scope.province_fields(p.attrs), "index": c.fields["index"], "year": c.fields["year"],
+                 "rank": n - len(names) + i, "rank_total": c.fields.get("rank_total"), "modality": "actual"}
+            if f["province"] in ranked or f["province"] == c.fields.get("province"):
+                continue
+            new.append(Candidate("rank", f, p.start, p.end, "rank:preceding",
+                                 {"preceding": 1.0, **{k: 1.0 for k in c.features if k.startswith(("idx_", "year_"))}},
+                                 construction=NAME))
+    return new

@@ -1,0 +1,60 @@
+"""Ordered continuations: the next positions follow the last rank given.
+
+"Quảng Ninh dẫn đầu … Các vị trí tiếp theo là Đà Nẵng, Bình Dương và Hải Phòng":
+after a sequence cue (lexicon list ``sequence``), each province named that has no
+rank of its own in the sentence takes the next position after the last rank
+stated before the cue (in this sentence, else in earlier ones for the same index
+and year); "theo thứ tự là: A, B, C" (lexicon list ``ordered_from_first``) starts
+at the first place. A membership list ("tiếp theo là A, B nằm trong nhóm 10")
+gives none.
+
+:func:`extend` returns the new rank candidates, after the per-value linking.
+"""
+from __future__ import annotations
+
+import regex
+
+from extractors import lexicon
+from extractors.mention import Mention
+
+from pipeline.core.linking import slots
+from pipeline.records import Candidate
+
+NAME = "sequence"
+_SEQUENCE = lexicon.compiled("sequence")
+_FROM_FIRST = lexicon.compiled("ordered_from_first")
+_MEMBERSHIP_AFTER = regex.compile(r"^[^.;]{0,30}?\b(?:trong\s+nh+óm|nằm\s+trong|thuộc\s+nhóm|trong\s+top|trong\s+tốp)", regex.I)
+
+
+def extend(scope, out: list[Candidate]) -> list[Candidate]:
+    text, base = scope.text, scope.start
+    new: list[Candidate] = []
+    cues = [(m, False) for m in _SEQUENCE.finditer(text)] + [(m, True) for m in _FROM_FIRST.finditer(text)]
+    for m, from_first in sorted(cues, key=lambda t: t[0].start()):
+        names = [p for p in sorted(scope.provinces, key=lambda p: p.start) if p.start >= base + m.end()]
+        if not names:
+            continue
+        tail = text[names[-1].end - base:]
+        if _MEMBERSHIP_AFTER.match(tail):
+            continue
+        index = scope.ctx.index
+        cue = Mention("rank", base + m.start(), base + m.end(), m.group())
+        idx, ihow = slots.index_for(scope, cue)
+        if idx is not None:
+            index = idx.attrs["index"]
+        year, yhow = slots.year_for(scope, cue)
+        done = out + new
+        ranked = {c.fields["province"] for c in done if c.type == "rank"}
+        if from_first:  # "theo thứ tự là: A, B, C": the list itself starts at the first place
+            last = 0
+        else:
+            last = max((c.fields["rank"] for c in done if c.type == "rank" and c.start < base + m.start()),
+                       default=scope.ctx.last_rank.get((index, year)))
+        if last is None or (not last and not from_first) or index is None:
+            continue
+        for i, p in enumerate(n for n in names if n.attrs["name"] not in ranked):
+            f = {**scope.province_fields(p.attrs), "index": index, "year": year, "rank": last + 1 + i,
+                 "rank_total": None, "modality": "actual"}
+            new.append(Candidate("rank", f, base + m.start(), p.end, "rank:sequence",
+                                 {"seq": 1.0, f"idx_{ihow}": 1.0, f"year_{yhow}": 1.0}, construction=NAME))
+    return new
