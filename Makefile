@@ -5,7 +5,7 @@ CORPUS  ?= corpus
 OUT     ?= outputs
 STAMP   := .venv/.installed
 
-.PHONY: setup extract eval test train bench bench-memory check-dask check-hostile review clean
+.PHONY: setup extract eval test train bench bench-memory check-dask check-hostile review clean panel
 
 setup: $(STAMP)
 
@@ -24,6 +24,10 @@ extract: $(STAMP)
 DEV_SETS := $(wildcard $(SHARED)/corpus/dev $(SHARED)/corpus/dev2)
 eval: $(STAMP)
 	$(PY) -m pipeline eval --gold $(CORPUS)/seeds $(DEV_SETS) --out $(OUT) $(if $(word 2,$(DEV_SETS)),--cross $(DEV_SETS))
+
+## The province × index × year panel from $(OUT)/facts.jsonl: $(OUT)/panel.parquet, panel.csv, percentages.parquet, datapackage.json.
+panel: $(STAMP)
+	$(PY) -m pipeline panel $(OUT)/facts.jsonl --out $(OUT)
 
 ## Write $(OUT)/review.html: one self-contained page to check each fact against its evidence (docs/REVIEW.md).
 review: $(STAMP)

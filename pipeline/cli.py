@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline extract PATH... [--out DIR]``."""
+"""Command line: ``python -m pipeline extract PATH... [--out DIR]``, ``train``, ``eval``, ``panel``."""
 from __future__ import annotations
 
 import argparse
@@ -14,7 +14,7 @@ from tqdm import tqdm
 from pipeline.core import prefilter
 from pipeline.batch.budget import DEFAULT_DOC_TIMEOUT
 from pipeline.batch.engines.local import iter_results
-from pipeline.batch.ingest import DEFAULT_MAX_BYTES
+from pipeline.batch.ingest import DEFAULT_MAX_BYTES, DEFAULT_MAX_INPUT_BYTES
 from pipeline.batch.manifest import OutputsInconsistent
 from pipeline.batch.outdir import OutDirError, OutputLock, check_out_dir, clean_stale
 from pipeline.batch.run import set_doc_timeout, write_results
@@ -75,7 +75,8 @@ def _extract_locked(args: argparse.Namespace) -> int:
 
     dask = args.engine == "dask"
     inputs = iter(()) if dask else iter_results(args.paths, jobs=args.jobs or 1, max_bytes=args.max_bytes,
-                                                 resume=resume, exclude=[args.out])
+                                                 resume=resume, exclude=[args.out],
+                                                 max_input_bytes=args.max_input_bytes)
     results = tqdm(noting_errors(inputs),
                    desc="documents", unit="doc", disable=args.quiet or dask or None, file=sys.stderr)
     try:
@@ -96,8 +97,9 @@ def _extract_locked(args: argparse.Namespace) -> int:
     if counts["status:error"]:
         for rec in errors:
             print(f"error: {rec['source']}: {rec['reason']}", file=sys.stderr)
-        more = counts["status:error"] - len(errors)
-        print(f"{counts['status:error']} document(s) failed" + (f" ({more} more not shown)" if more else "")
+        failed = counts["status:error"] + counts["summarised"]
+        more = failed - len(errors)
+        print(f"{failed} document(s) failed" + (f" ({more} more not shown)" if more else "")
               + f"; see the error lines of {args.out}/documents.jsonl", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
@@ -111,7 +113,8 @@ def _run_dask(args: argparse.Namespace, resume, errors: list[dict]):
         try:
             report = run_dask(args.paths, args.out, scheduler=args.scheduler, n_workers=args.jobs or 2,
                               resume=resume, strict=args.strict, progress=bar,
-                              max_bytes=args.max_bytes, exclude=[args.out])
+                              max_bytes=args.max_bytes, exclude=[args.out],
+                              max_input_bytes=args.max_input_bytes)
         except PartitionsFailed as exc:
             print(f"error: {exc}", file=sys.stderr)
             raise SystemExit(EXIT_FAILED) from exc
@@ -179,7 +182,9 @@ def _positive_int(value: str) -> int:
 
 
 def _summary(counts, out) -> None:
-    print(f"documents: {counts['documents']}  ok: {counts['status:ok']}  errors: {counts['status:error']}")
+    hidden = counts["summarised"]  # failed documents standing in one summary error line each
+    print(f"documents: {counts['documents'] + hidden}  ok: {counts['status:ok']}  "
+          f"errors: {counts['status:error'] + hidden}")
     types = sorted((k.split(':', 1)[1], v) for k, v in counts.items() if k.startswith("type:"))
     print("facts: " + (", ".join(f"{t} {n}" for t, n in types) or "none")
           + f"  (total {sum(n for _, n in types)})")
@@ -219,6 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="largest single document (a .txt/.html file, one JSONL line, text on stdin); "
                          f"larger ones are error lines (default: {DEFAULT_MAX_BYTES:,}; accepts 20MB, 64MiB). "
                          "JSONL files themselves may be any size: they are streamed")
+    ex.add_argument("--max-input-bytes", type=_byte_size, default=DEFAULT_MAX_INPUT_BYTES, metavar="N",
+                    help="most bytes read from one JSONL input, after decompression (a gzip bomb stops here "
+                         f"with an error line; default: {DEFAULT_MAX_INPUT_BYTES:,}; accepts 10GB)")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
     ex.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
                     help="worker processes: --engine local uses N processes (default 1); --engine dask "
@@ -266,7 +274,38 @@ def build_parser() -> argparse.ArgumentParser:
                     help="two of the --gold folders: also train a classifier on A (+ the other --gold folders) "
                          "and score it on B, and the reverse, beside the rules alone")
     ev.set_defaults(func=_eval)
+    pa = sub.add_parser("panel", help="build the province × index × year panel from facts.jsonl files",
+                        description="Turn facts.jsonl files (or run folders) into DIR/panel.parquet, DIR/panel.csv, "
+                                    "DIR/percentages.parquet and DIR/datapackage.json: one row per province, "
+                                    "index, component, scope and year with rank, rank_total, score, their "
+                                    "support, conflicts and arithmetic checks. Publication dates come from the "
+                                    "documents.jsonl beside each facts.jsonl.",
+                        epilog="exit status: 0 written; 3 written, but some input lines or files could not be "
+                               "read (named on stderr); 2 no input could be read")
+    pa.add_argument("facts", nargs="*", default=["outputs/facts.jsonl"], metavar="FACTS",
+                    help="facts.jsonl files or run folders (default: outputs/facts.jsonl)")
+    pa.add_argument("--out", default="outputs", metavar="DIR", help="output folder (default: outputs)")
+    pa.set_defaults(func=_panel)
     return parser
+
+
+def _panel(args: argparse.Namespace) -> int:
+    from pipeline.tools import panel
+
+    inputs = panel.load_inputs(args.facts)
+    for message in inputs.warnings:
+        print(f"warning: {message}", file=sys.stderr)
+    for message in inputs.errors[:_SHOW_ERRORS]:
+        print(f"error: {message}", file=sys.stderr)
+    if len(inputs.errors) > _SHOW_ERRORS:
+        print(f"... {len(inputs.errors) - _SHOW_ERRORS} more errors", file=sys.stderr)
+    if not inputs.facts and inputs.errors:
+        return EXIT_USAGE
+    built = panel.build_panel(inputs.facts)
+    written = panel.write_panel(built, args.out)
+    print(panel.summary(built))
+    print("written: " + ", ".join(str(p) for p in written))
+    return EXIT_FAILED if inputs.errors else EXIT_OK
 
 
 def _eval(args: argparse.Namespace) -> int:

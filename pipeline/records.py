@@ -31,6 +31,7 @@ TYPE_FIELDS: dict[str, tuple[str, ...]] = {
 EXTRA_FIELDS = (
     "component", "scope", "modality", "province_code", "province_2025",
     "evidence", "char_start", "char_end", "confidence", "rule",
+    "inconsistent",  # only on a fact its own article contradicts (pipeline.core.consistency)
 )
 
 

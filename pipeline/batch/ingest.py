@@ -29,12 +29,23 @@ stem, each of them gets its path relative to their common folder without the
 suffix (``2023/x``, ``2024/x``), or with it if that still collides (``x.txt``,
 ``x.html``). JSONL records use their ``id`` (or ``doc_id``) field, else
 ``<file id>:<lineno>``. A second document with an id already seen becomes the
-error ``duplicate id X (first seen at SOURCE)``.
+error ``duplicate id X (first seen at SOURCE)``; the ids seen are kept as 64-bit
+hashes (:mod:`pipeline.batch.seen_ids`), so memory stays a few bytes per document.
+
+Hostile input costs what it is worth, never more (docs/INPUTS.md, "Hostile input"):
+blank JSONL lines are skipped in bulk; one input may give at most ``max_input_bytes``
+bytes (after decompression: a gzip bomb stops there with an error line); after
+:data:`MAX_SAME_ERRORS` errors with the same reason in one input, the others are
+counted into one summary error line; a record id longer than :data:`MAX_ID_CHARS`
+characters is an error (it would be repeated on every fact line); ids and file
+names that are not Unicode text (lone surrogates, undecodable bytes) are written
+in an escaped form (``\\xfe``, ``\\ud800``) so that they stay distinct.
 """
 from __future__ import annotations
 
 import codecs
 import gzip
+import io
 import json
 import logging
 import os
@@ -48,11 +59,19 @@ from typing import IO, Iterable, Iterator
 
 import regex
 
+from pipeline.batch.seen_ids import SeenIds
 from pipeline.core.normalize import normalize_text
 from pipeline.records import Document, DocumentError
 
 #: Largest single document (a text/HTML file, a JSONL line, plain-text stdin), in bytes.
 DEFAULT_MAX_BYTES = 20_000_000
+#: Most bytes one input (a JSON Lines file or stream, after decompression) may give: far above
+#: any real dump we expect, and where a gzip bomb stops (``--max-input-bytes``).
+DEFAULT_MAX_INPUT_BYTES = 10_000_000_000
+#: Longest record id, in characters: an id is repeated on every fact line of its document.
+MAX_ID_CHARS = 200
+#: Errors with the same reason one input may write before the rest are summarised in one line.
+MAX_SAME_ERRORS = 100
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -68,6 +87,8 @@ _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
 # C0/C1 controls other than tab, newlines, form feed: a text with many of them is not text.
 _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")
+_BLANK = b" \t\r\n\x0b\x0c"
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 _META_CHARSET = regex.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", regex.I)
 
 
@@ -75,9 +96,26 @@ class InputError(Exception):
     """Why one input could not become a Document (the message is the error line's reason)."""
 
 
+class InputTooLarge(Exception):
+    """An input gave more than ``--max-input-bytes`` bytes (after decompression)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SummarisedErrors(DocumentError):
+    """One error line standing for ``n_documents`` input documents that failed for the same reason.
+
+    Written at the end of an input after its first :data:`MAX_SAME_ERRORS` errors of that
+    reason, so 3 million ``{}`` lines give 101 error lines, and still count as 3 million
+    failed documents (``n_documents`` in documents.jsonl).
+    """
+
+    n_documents: int = 1
+
+
 def iter_inputs(paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES,
                 stdin: IO[bytes] | None = None,
-                exclude: Iterable[str | Path] = ()) -> Iterator[Document | DocumentError]:
+                exclude: Iterable[str | Path] = (),
+                max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Iterator[Document | DocumentError]:
     """Yield one Document or DocumentError per input document, in input order.
 
     Input order: the paths in the order given; inside a folder, files sorted by
@@ -85,29 +123,83 @@ def iter_inputs(paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYT
     is read only when it is its turn. ``stdin`` (a binary stream) replaces
     ``sys.stdin.buffer`` for ``-``. Folders in ``exclude`` (the run's output
     folder) are not walked into, so a re-run never reads its own outputs.
+    A :class:`SummarisedErrors` item stands for several failed documents.
     """
     entries = _plan(paths, _folder_keys(exclude))
     ids = _assign_ids(entries)
-    seen: dict[str, str] = {}  # doc_id -> source of the document that took it
+    seen = SeenIds()  # doc_id hash -> where the document that took it was (entry index, line)
     gold_meta: dict[Path, dict[str, dict]] = {}
-    for entry, file_id in zip(entries, ids):
+    for index, (entry, file_id) in enumerate(zip(entries, ids)):
         if entry.error is not None:
             yield entry.error
             continue
-        for item in _read_entry(entry, file_id, max_bytes, stdin):
+        same = _SameErrors(file_id, entry.source)
+        for item in _read_entry(entry, file_id, max_bytes, stdin, max_input_bytes):
             if entry.meta_file is not None and isinstance(item, Document):
                 if entry.meta_file not in gold_meta:
                     gold_meta[entry.meta_file] = _read_gold_meta(entry.meta_file)
                 extra = gold_meta[entry.meta_file].get(_stem(entry.path.name), {})
                 item = Document(item.doc_id, item.text, item.source, {**item.meta, **extra})
             if isinstance(item, Document):
-                first = seen.get(item.doc_id)
+                first = seen.first_or_add(item.doc_id, _place(index, entry, item.source))
                 if first is not None:
                     item = DocumentError(item.doc_id, item.source,
-                                         f"duplicate id {item.doc_id} (first seen at {first})")
-                else:
-                    seen[item.doc_id] = item.source
+                                         f"duplicate id {item.doc_id} (first seen at {_place_source(entries, first)})")
+            if isinstance(item, DocumentError) and same.hide(item):
+                continue
             yield item
+        yield from same.summaries()
+
+
+_LINE_BITS = 38  # a place is (entry index << 38) | JSONL line: 275 billion lines, 33 million input files
+_UNKNOWN_ENTRY = (1 << (63 - _LINE_BITS)) - 1
+
+
+def _place(index: int, entry: "_Entry", source: str) -> int:
+    """Entry index and JSONL line number of a source, packed in one integer (for SeenIds)."""
+    lineno = 0
+    if source != entry.source:
+        tail = source.rpartition(":")[2]
+        lineno = int(tail) if tail.isdigit() and int(tail) < (1 << _LINE_BITS) else 0
+    return (min(index, _UNKNOWN_ENTRY) << _LINE_BITS) | lineno
+
+
+def _place_source(entries: list["_Entry"], place: int) -> str:
+    index, lineno = place >> _LINE_BITS, place & ((1 << _LINE_BITS) - 1)
+    if index >= _UNKNOWN_ENTRY:
+        return "an earlier input"
+    entry = entries[index]
+    return f"{entry.source}:{lineno}" if lineno else entry.source
+
+
+class _SameErrors:
+    """Per input: the first MAX_SAME_ERRORS errors of each reason are written, the others counted."""
+
+    _MAX_REASONS = 10_000  # distinct reasons tracked per input (memory stays bounded)
+
+    def __init__(self, file_id: str, source: str) -> None:
+        self.file_id, self.source = file_id, source
+        self.counts: dict[str, int] = {}
+        self.hidden: dict[str, list] = {}  # reason -> [count, source of the first hidden one]
+
+    def hide(self, error: DocumentError) -> bool:
+        n = self.counts.get(error.reason)
+        if n is None:
+            if len(self.counts) < self._MAX_REASONS:
+                self.counts[error.reason] = 1
+            return False
+        self.counts[error.reason] = n + 1
+        if n < MAX_SAME_ERRORS:
+            return False
+        hidden = self.hidden.setdefault(error.reason, [0, error.source])
+        hidden[0] += 1
+        return True
+
+    def summaries(self) -> Iterator[SummarisedErrors]:
+        for reason, (n, first) in self.hidden.items():
+            yield SummarisedErrors(self.file_id, self.source,
+                                   f"{n:,} more lines of this input failed: {reason} "
+                                   f"(from {first} on; only the first {MAX_SAME_ERRORS} are listed)", n)
 
 
 # --------------------------------------------------------------------------- planning
@@ -144,8 +236,25 @@ def _stem(name: str) -> str:
 
 
 def _show(path: str | Path) -> str:
-    """The path as printable text (undecodable file-name bytes become U+FFFD)."""
-    return os.fsencode(path).decode("utf-8", "replace")
+    """The path as printable text; an undecodable file-name byte becomes ``\\xNN``.
+
+    Replacing such bytes with U+FFFD made ``\\xfe.txt`` and ``\\xff.txt`` the same
+    ``\ufffd.txt``, and the second file a "duplicate"; the escaped form keeps them
+    apart and is the same on every run. ``pipeline.tools.audit`` reverses it to find the file.
+    """
+    return escape_surrogates(os.fsencode(path).decode("utf-8", "surrogateescape"))
+
+
+def escape_surrogates(text: str) -> str:
+    """Lone surrogates as visible escapes: ``\\xNN`` for an undecodable byte, else ``\\udNNN``.
+
+    >>> escape_surrogates("a\\udcfe.txt"), escape_surrogates("Ti\\ud800tle")
+    ('a\\\\xfe.txt', 'Ti\\\\ud800tle')
+    """
+    if not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub(lambda m: (f"\\x{ord(m.group()) - 0xDC00:02x}" if 0xDC80 <= ord(m.group()) <= 0xDCFF
+                                     else f"\\u{ord(m.group()):04x}"), text)
 
 
 def _folder_keys(folders: Iterable[str | Path]) -> frozenset[tuple[int, int]]:
@@ -295,20 +404,20 @@ def _read_gold_meta(path: Path) -> dict[str, dict]:
     return out
 
 
-def _read_entry(entry: _Entry, file_id: str, max_bytes: int,
-                stdin: IO[bytes] | None) -> Iterator[Document | DocumentError]:
+def _read_entry(entry: _Entry, file_id: str, max_bytes: int, stdin: IO[bytes] | None,
+                max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Iterator[Document | DocumentError]:
     if entry.kind == "stdin":
-        yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer, max_bytes)
+        yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer, max_bytes, max_input_bytes)
     elif entry.kind == "jsonl":
-        yield from _read_jsonl_file(entry, file_id, max_bytes)
+        yield from _read_jsonl_file(entry, file_id, max_bytes, max_input_bytes)
     else:
         try:
             data = _read_bytes(entry.path, max_bytes)
             if entry.kind == "html":
                 text, meta = _html_document(data, max_bytes)
             else:
-                text, encoding = decode_bytes(data)
-                meta = {"url": None, "title": None, "date": None, "encoding": encoding}
+                text, encoding, replaced = _decode(data)
+                meta = _with_replaced({"url": None, "title": None, "date": None, "encoding": encoding}, replaced)
             yield Document(file_id, _checked_text(text, "file"), entry.source, meta)
         except InputError as exc:
             yield DocumentError(file_id, entry.source, str(exc))
@@ -334,34 +443,85 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode a document's bytes: BOM, else strict UTF-8, else charset-normalizer's best guess.
+    """Decode a document's bytes: BOM, else UTF-8, else charset-normalizer's best guess.
 
-    Returns ``(text, encoding)``; raises :class:`InputError` for binary data.
-    Windows-1258 writes tone marks as combining characters, so its text only
-    equals the UTF-8 original after NFC, which ``normalize_text`` applies.
+    Returns ``(text, encoding)``; raises :class:`InputError` for binary data. See
+    :func:`_decode`, which also says how many bytes were replaced.
+    """
+    text, encoding, _ = _decode(data)
+    return text, encoding
+
+
+def _utf8_replaced(data: bytes) -> tuple[str, int, int]:
+    """``data`` as UTF-8 with each invalid stretch replaced by U+FFFD; bytes replaced; valid non-ASCII characters.
+
+    Strict UTF-8 never yields surrogates, so under ``surrogateescape`` each one
+    stands for exactly one invalid byte.
+    """
+    escaped = data.decode("utf-8", "surrogateescape")
+    replaced = len(_SURROGATE.findall(escaped))
+    multibyte = len(escaped) - len(data.translate(None, _HIGH_BYTES)) - replaced
+    return data.decode("utf-8", "replace"), replaced, multibyte
+
+
+def _mostly_utf8(replaced: int, multibyte: int, size: int) -> bool:
+    """A few stray bytes in UTF-8 text, not text in another encoding.
+
+    Text in a legacy code page (Windows-1258) or binary data has invalid UTF-8
+    bytes everywhere and almost no valid multi-byte sequence; a real article with
+    one stray 0xA0, or cut inside a character, has hundreds of valid Vietnamese
+    letters per invalid byte.
+    """
+    return replaced * 4 <= multibyte or replaced * 1000 <= size
+
+
+def _decode(data: bytes) -> tuple[str, str, int]:
+    """Decode a document's bytes: ``(text, encoding, bytes replaced)``.
+
+    Order: a BOM; strict UTF-8; UTF-8 with a few stray bytes replaced by U+FFFD
+    (a lone 0xA0, an article cut inside a character: decode what decodes and
+    keep the facts, instead of losing the article); charset-normalizer's best
+    guess; UTF-8 with replacements if they are rare (at most 1 byte in 1000).
+    Raises :class:`InputError` for binary data. Windows-1258 writes tone marks as
+    combining characters, so its text only equals the UTF-8 original after NFC,
+    which ``normalize_text`` applies.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding), encoding.replace("-sig", "") + " (BOM)"
+                return data.decode(encoding), encoding.replace("-sig", "") + " (BOM)", 0
             except UnicodeDecodeError as exc:
                 raise InputError(f"invalid {encoding} text at byte {exc.start} despite its BOM") from None
+    replaced = 0
     try:
         text, encoding = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         text = encoding = None
+    if text is None and b"\x00" not in data:
+        lenient, n_bad, n_multi = _utf8_replaced(data)
+        if n_bad * 4 <= n_multi:
+            text, encoding, replaced = lenient, "utf-8", n_bad
     if text is None or b"\x00" in data:  # NULs: UTF-16/32 without BOM, or binary
         from charset_normalizer import from_bytes
 
         best = from_bytes(data).best()
         if best is not None and (text is None or best.encoding.startswith(("utf_16", "utf_32"))):
-            text, encoding = str(best), best.encoding
+            text, encoding, replaced = str(best), best.encoding, 0
+        elif text is None and b"\x00" not in data and n_bad * 1000 <= len(data):
+            text, encoding, replaced = lenient, "utf-8", n_bad
         elif text is None:
             raise InputError("binary or undecodable content (no text encoding fits)")
     n_control = len(_CONTROL.findall(text[:100_000]))
     if n_control > max(2, len(text[:100_000]) // 100):
         raise InputError(f"binary content ({n_control} control characters), not text")
-    return text, encoding
+    return text, encoding, replaced
+
+
+def _with_replaced(meta: dict, replaced: int) -> dict:
+    """``replaced_bytes`` in the metadata only when some bytes were replaced (other records keep their bytes)."""
+    if replaced:
+        meta["replaced_bytes"] = replaced
+    return meta
 
 
 def _checked_text(text: str, what: str) -> str:
@@ -387,8 +547,9 @@ def _html_document(data: bytes, max_bytes: int) -> tuple[str, dict]:
                 text = text[1:]
         except (LookupError, UnicodeDecodeError):
             text = None
+    replaced = 0
     if text is None:
-        text, encoding = decode_bytes(data)
+        text, encoding, replaced = _decode(data)
     import trafilatura
 
     _quiet_trafilatura()
@@ -401,12 +562,19 @@ def _html_document(data: bytes, max_bytes: int) -> tuple[str, dict]:
         raise InputError("no main text found in the HTML page")
     meta = _clean_meta({"url": doc.url, "title": doc.title, "date": doc.date})
     meta["encoding"] = encoding
-    return doc.text, meta
+    return doc.text, _with_replaced(meta, replaced)
 
 
 def _clean_meta(rec: dict) -> dict:
-    """url, title, date: strings or None; titles normalised like the text (NFC), since they are compared."""
+    """url, title, date: strings or None; titles normalised like the text (NFC), since they are compared.
+
+    A lone surrogate (``"Ti\\ud800tle"``, valid JSON but not Unicode text) becomes
+    U+FFFD: left in, it failed the whole document when written as UTF-8.
+    """
     meta = {k: (rec.get(k).strip() if isinstance(rec.get(k), str) and rec.get(k).strip() else None) for k in _META}
+    for k, v in meta.items():
+        if v is not None and _SURROGATE.search(v):
+            meta[k] = _SURROGATE.sub("\ufffd", v)
     if meta["title"]:
         meta["title"] = normalize_text(meta["title"]).strip() or None
     return meta
@@ -437,7 +605,8 @@ def _trafilatura_config(max_bytes: int):
 # --------------------------------------------------------------------------- JSON Lines
 
 
-def _read_jsonl_file(entry: _Entry, file_id: str, max_bytes: int) -> Iterator[Document | DocumentError]:
+def _read_jsonl_file(entry: _Entry, file_id: str, max_bytes: int,
+                     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Iterator[Document | DocumentError]:
     path = entry.path
     gzipped = path.name.lower().endswith(".gz")
     try:
@@ -446,25 +615,33 @@ def _read_jsonl_file(entry: _Entry, file_id: str, max_bytes: int) -> Iterator[Do
         yield DocumentError(file_id, entry.source, _path_reason(path, exc))
         return
     with fh:
-        yield from _read_jsonl(fh, entry.source, file_id, max_bytes, gzipped=gzipped)
+        yield from _read_jsonl(_LineReader(fh, max_bytes, max_input_bytes), entry.source, file_id, max_bytes,
+                               gzipped=gzipped)
 
 
-def _read_jsonl(fh: IO[bytes], source: str, file_id: str, max_bytes: int, *,
-                gzipped: bool = False, first: list[bytes] = ()) -> Iterator[Document | DocumentError]:
+def _read_jsonl(reader: "_LineReader", source: str, file_id: str, max_bytes: int, *,
+                gzipped: bool = False, first: Iterable[tuple[int, bytes | None]] = ()
+                ) -> Iterator[Document | DocumentError]:
     """One item per non-blank line of a JSON Lines stream; read errors end the file with one error."""
-    lineno = 0
     n_records = 0
-    lines = _lines(fh, max_bytes, first)
+    lines = iter(reader)
+    pending = list(first)
     while True:
         try:
-            line = next(lines)
+            lineno, line = pending.pop(0) if pending else next(lines)
         except StopIteration:
             break
-        except (EOFError, OSError, zlib.error) as exc:
-            where = f"{source}:{lineno + 1}"
-            yield DocumentError(f"{file_id}:{lineno + 1}", where, _stream_reason(exc, gzipped, n_records))
+        except InputTooLarge:
+            where = reader.lineno + 1
+            yield DocumentError(f"{file_id}:{where}", f"{source}:{where}",
+                                f"input too large: more than --max-input-bytes {reader.max_input_bytes:,} bytes"
+                                f"{' after decompression' if gzipped else ''}, after {n_records:,} records; "
+                                "the rest is not read")
             return
-        lineno += 1
+        except (EOFError, OSError, zlib.error) as exc:
+            where = reader.lineno + 1
+            yield DocumentError(f"{file_id}:{where}", f"{source}:{where}", _stream_reason(exc, gzipped, n_records))
+            return
         if line is None:
             yield DocumentError(f"{file_id}:{lineno}", f"{source}:{lineno}",
                                 f"record too large: line longer than --max-bytes {max_bytes:,} bytes")
@@ -489,13 +666,14 @@ def _read_jsonl(fh: IO[bytes], source: str, file_id: str, max_bytes: int, *,
         n_records += 1
         yield _record(line, f"{source}:{lineno}", f"{file_id}:{lineno}")
     if n_records == 0:
-        yield DocumentError(file_id, source, "empty file: no JSON Lines records" if lineno else "empty file (0 bytes)")
+        yield DocumentError(file_id, source,
+                            "empty file: no JSON Lines records" if reader.lineno else "empty file (0 bytes)")
 
 
 def _loads_or_none(line: bytes):
     try:
         return json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
@@ -510,45 +688,93 @@ def _stream_reason(exc: BaseException, gzipped: bool, n_records: int) -> str:
     return f"read error{after}: {getattr(exc, 'strerror', None) or exc}"
 
 
-def _lines(fh: IO[bytes], max_bytes: int, first: Iterable[bytes] = ()) -> Iterator[bytes | None]:
-    """Lines of a binary stream (after ``first``, already read), ``None`` for one over ``max_bytes``.
+class _LineReader:
+    """The non-blank lines of a binary stream as ``(line number, bytes)``; ``None`` for a line over ``max_bytes``.
 
-    A long line is skipped in bounded chunks, never held in memory.
+    Runs of blank lines are skipped a buffer at a time (100 MB of newlines from a
+    gzip bomb: a fraction of a second, where one ``readline`` per line took 89 s),
+    but counted, so line numbers stay those of the file. A long line is skipped in
+    bounded chunks, never held in memory; its first non-blank byte is kept in
+    ``long_start`` (standard input is sniffed by it). More than ``max_input_bytes``
+    bytes read raises :class:`InputTooLarge`. ``keep`` (standard input only, while
+    sniffing) collects the bytes read, up to ``max_bytes + 1`` of them.
     """
-    yield from first
-    while True:
-        line = fh.readline(max_bytes + 1)
-        if not line:
-            return
-        if len(line) > max_bytes and not line.endswith(b"\n"):
-            while True:  # skip the rest of the long line in bounded chunks
-                rest = fh.readline(1 << 20)
-                if not rest or rest.endswith(b"\n"):
-                    break
-            yield None
-        else:
-            yield line
+
+    def __init__(self, fh: IO[bytes], max_bytes: int, max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> None:
+        self.fh = fh if hasattr(fh, "peek") else io.BufferedReader(fh)
+        self.max_bytes, self.max_input_bytes = max_bytes, max_input_bytes
+        self.lineno = 0  # lines consumed so far, blank ones included
+        self.consumed = 0  # bytes consumed so far
+        self.long_start = b""
+        self.keep: bytearray | None = None
+
+    def _took(self, data: bytes) -> None:
+        self.consumed += len(data)
+        if self.keep is not None and len(self.keep) <= self.max_bytes:
+            self.keep += data[: self.max_bytes + 1 - len(self.keep)]
+        if self.consumed > self.max_input_bytes:
+            raise InputTooLarge
+
+    def __iter__(self) -> Iterator[tuple[int, bytes | None]]:
+        fh = self.fh
+        while True:
+            head = fh.peek(1)
+            # whole blank lines at the start of the buffer: up to the last newline before other text
+            end = head.rfind(b"\n", 0, len(head) - len(head.lstrip(_BLANK))) + 1 if head[:1].isspace() else 0
+            if end:
+                self._took(fh.read(end))
+                self.lineno += head.count(b"\n", 0, end)
+                continue
+            line = fh.readline(self.max_bytes + 1)
+            if not line:
+                return
+            self._took(line)
+            self.lineno += 1
+            if len(line) > self.max_bytes and not line.endswith(b"\n"):
+                stripped = line.lstrip(_BLANK)
+                while True:  # skip the rest of the long line in bounded chunks
+                    rest = fh.readline(1 << 20)
+                    self._took(rest)
+                    if not stripped:
+                        stripped = rest.lstrip(_BLANK)
+                    if not rest or rest.endswith(b"\n"):
+                        break
+                self.long_start = stripped[:1]
+                yield self.lineno, None
+            else:
+                yield self.lineno, line
 
 
 def _record(line: bytes, source: str, fallback_id: str) -> Document | DocumentError:
     """One JSONL line -> Document, or DocumentError saying what is wrong with it."""
+    replaced = 0
     try:
         raw = line.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return DocumentError(fallback_id, source, f"invalid UTF-8 at byte {exc.start} (JSON Lines must be UTF-8)")
+        lenient, replaced, multibyte = _utf8_replaced(line)
+        if not _mostly_utf8(replaced, multibyte, len(line)):
+            return DocumentError(fallback_id, source, f"invalid UTF-8 at byte {exc.start} (JSON Lines must be UTF-8)")
+        raw = lenient  # a few stray bytes: replaced, counted in replaced_bytes
     try:
         rec = json.loads(raw)
     except json.JSONDecodeError as exc:
         return DocumentError(fallback_id, source, f"invalid JSON: {exc.msg} at column {exc.colno}")
     except RecursionError:
         return DocumentError(fallback_id, source, "invalid JSON: nested too deeply")
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        return DocumentError(fallback_id, source, f"invalid JSON: {exc}")
     if not isinstance(rec, dict):
         return DocumentError(fallback_id, source, f"record is a JSON {type(rec).__name__}, not an object")
     raw_id = rec.get("id", rec.get("doc_id"))
     if raw_id is None or raw_id == "":
         doc_id = fallback_id
     elif isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool):
-        doc_id = str(raw_id)
+        if isinstance(raw_id, str) and len(raw_id) > MAX_ID_CHARS:
+            return DocumentError(fallback_id, source, f"id too long: {len(raw_id):,} characters, more than "
+                                                      f"{MAX_ID_CHARS} (it starts {json.dumps(raw_id[:40])})")
+        doc_id = escape_surrogates(str(raw_id))  # a lone surrogate cannot be written as UTF-8
+        if len(doc_id) > MAX_ID_CHARS:
+            return DocumentError(fallback_id, source, f"id too long: more than {MAX_ID_CHARS} characters")
     else:
         return DocumentError(fallback_id, source, f"invalid id {json.dumps(raw_id)[:60]}: must be a string or integer")
     text = rec.get("text")
@@ -562,32 +788,50 @@ def _record(line: bytes, source: str, fallback_id: str) -> Document | DocumentEr
         return DocumentError(doc_id, source, str(exc))
     meta = _clean_meta(rec)
     meta["encoding"] = "utf-8"
-    return Document(doc_id, text, source, meta)
+    return Document(doc_id, text, source, _with_replaced(meta, replaced))
 
 
-def _read_stdin(fh: IO[bytes], max_bytes: int) -> Iterator[Document | DocumentError]:
-    """JSON Lines if the first non-blank line starts with ``{``, else one plain-text document."""
-    head: list[bytes] = []
-    for line in _lines(fh, max_bytes):
+def _read_stdin(fh: IO[bytes], max_bytes: int,
+                max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Iterator[Document | DocumentError]:
+    """JSON Lines if the first non-blank character is ``{``, else one plain-text document.
+
+    The first non-blank line decides, even when it is longer than ``max_bytes``
+    (its first character is still seen): then it is one "record too large" error
+    and the records after it are read, exactly as from a ``.jsonl`` file.
+    """
+    reader = _LineReader(fh, max_bytes, max_input_bytes)
+    reader.keep = bytearray()  # a plain text keeps its leading blank lines: offsets count them
+    first: tuple[int, bytes | None] | None = None
+    lines = iter(reader)
+    try:
+        for lineno, line in lines:
+            if line is None or line.lstrip(codecs.BOM_UTF8).strip():
+                first = (lineno, line)
+                break
+    except InputTooLarge:
+        pass  # only blank lines so far: empty, or too large as text (below)
+    if first is not None:
+        lineno, line = first
+        start = reader.long_start if line is None else line.lstrip(codecs.BOM_UTF8).lstrip()[:1]
+        if start == b"{":
+            reader.keep = None
+            yield from _read_jsonl(reader, "<stdin>", "stdin", max_bytes, first=[first])
+            return
         if line is None:
             yield DocumentError("stdin", "<stdin>", f"standard input too large: a line is longer than "
                                                     f"--max-bytes {max_bytes:,} bytes")
             return
-        head.append(line)
-        if line.lstrip(codecs.BOM_UTF8).strip():
-            break
-    if head and head[-1].lstrip(codecs.BOM_UTF8).lstrip().startswith(b"{"):
-        yield from _read_jsonl(fh, "<stdin>", "stdin", max_bytes, first=head)
-        return
-    data = b"".join(head)
-    data += fh.read(max_bytes + 1 - len(data))
+    data = bytes(reader.keep)
+    reader.keep = None
+    if len(data) <= max_bytes:
+        data += reader.fh.read(max_bytes + 1 - len(data))
     try:
         if len(data) > max_bytes:
             raise InputError(f"standard input too large: more than --max-bytes {max_bytes:,} bytes")
         if not data:
             raise InputError("empty standard input")
-        text, encoding = decode_bytes(data)
+        text, encoding, replaced = _decode(data)
         yield Document("stdin", _checked_text(text, "standard input"), "<stdin>",
-                       {"url": None, "title": None, "date": None, "encoding": encoding})
+                       _with_replaced({"url": None, "title": None, "date": None, "encoding": encoding}, replaced))
     except InputError as exc:
         yield DocumentError("stdin", "<stdin>", str(exc))

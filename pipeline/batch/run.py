@@ -43,8 +43,11 @@ class DocResult:
 def process(item: Document | DocumentError) -> DocResult:
     """Extract one document; a failure becomes an error record, never an exception."""
     if isinstance(item, DocumentError):
-        return DocResult({"doc_id": item.doc_id, "source": item.source, "status": "error",
-                          "reason": item.reason, "n_facts": 0, "province": None})
+        record = {"doc_id": item.doc_id, "source": item.source, "status": "error",
+                  "reason": item.reason, "n_facts": 0, "province": None}
+        if getattr(item, "n_documents", 1) != 1:  # one line for many failed documents (ingest.SummarisedErrors)
+            record["n_documents"] = item.n_documents
+        return DocResult(record)
     from pipeline.core.resolve import main_province
 
     try:
@@ -57,9 +60,12 @@ def process(item: Document | DocumentError) -> DocResult:
         return _failed(item, str(exc))
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
         return _failed(item, f"extraction failed: {type(exc).__name__}: {exc}")
-    return DocResult({"doc_id": item.doc_id, "source": item.source, "status": "ok", "reason": None,
-                      "n_facts": len(facts), "province": province,
-                      "sha256": content_sha256(item.text), **{k: item.meta.get(k) for k in DOC_META}}, facts)
+    record = {"doc_id": item.doc_id, "source": item.source, "status": "ok", "reason": None,
+              "n_facts": len(facts), "province": province,
+              "sha256": content_sha256(item.text), **{k: item.meta.get(k) for k in DOC_META}}
+    if item.meta.get("replaced_bytes"):  # stray bytes decoded as U+FFFD (ingest._decode); absent when none
+        record["replaced_bytes"] = item.meta["replaced_bytes"]
+    return DocResult(record, facts)
 
 
 def _failed(item: Document, reason: str) -> DocResult:
@@ -68,9 +74,12 @@ def _failed(item: Document, reason: str) -> DocResult:
 
 
 def iter_results(paths: Sequence[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES,
-                 resume: ResumeIndex | None = None, stdin=None, exclude=()) -> Iterator[DocResult]:
-    """Results in input order; with ``resume``, unchanged documents reuse their previous facts."""
-    for item in iter_inputs(paths, max_bytes=max_bytes, stdin=stdin, exclude=exclude):
+                 resume: ResumeIndex | None = None, stdin=None, exclude=(), **input_options) -> Iterator[DocResult]:
+    """Results in input order; with ``resume``, unchanged documents reuse their previous facts.
+
+    ``input_options`` (``max_input_bytes``) go to ``iter_inputs``.
+    """
+    for item in iter_inputs(paths, max_bytes=max_bytes, stdin=stdin, exclude=exclude, **input_options):
         previous = resume.lookup(item) if resume is not None and isinstance(item, Document) else None
         yield DocResult(*previous) if previous else process(item)
 
@@ -95,12 +104,14 @@ def write_results(results: Iterable[DocResult], out_dir: str | Path, *, strict: 
         for res in results:
             if strict and res.record["status"] != "ok":
                 raise DocumentFailed(res.record)
-            for fact in res.facts:  # a document's facts before its record: a record in the journal has them all
+            for fact in res.facts:  # facts before their record (a journal is checked by fact counts anyway)
                 facts_w.write_line(fact)
                 counts[f"type:{fact['type']}"] += 1
             docs_w.write_line(res.record)
             counts["documents"] += 1
             counts[f"status:{res.record['status']}"] += 1
+            if res.record.get("n_documents", 1) > 1:  # failed documents summarised in this one line
+                counts["summarised"] += res.record["n_documents"] - 1
             if counts["documents"] % flush_every == 0 or time.monotonic() - last_flush > 5.0:
                 facts_w.flush()
                 docs_w.flush()

@@ -22,6 +22,7 @@ from extractors.indices import acronym_pattern
 from extractors.provinces import document_shadow
 
 from pipeline.core.alternatives import expand
+from pipeline.core.consistency import check_document
 from pipeline.core.linking import DocContext, link_sentence
 from pipeline.core.mentions import sentence_mentions
 from pipeline.core.prefilter import Hints
@@ -91,6 +92,10 @@ def extract_document(doc: Document, *, decide=None) -> list[Fact]:
             start, end = evidence_span(cand, sent)
             facts.append(Fact(doc.doc_id, cand.type, dict(cand.fields), doc.text[start:end], start, end,
                               confidence, rule))
+    # a fact its own article contradicts says so (field absent otherwise: other lines keep their bytes)
+    for i, reasons in check_document([{"type": f.type, **f.fields, "char_start": f.char_start,
+                                       "char_end": f.char_end} for f in facts]).items():
+        facts[i].fields["inconsistent"] = reasons
     return facts
 
 

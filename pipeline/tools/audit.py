@@ -15,6 +15,7 @@ import argparse
 import html
 import json
 import os
+import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -22,8 +23,10 @@ from typing import Any, Iterable, Mapping, Sequence
 
 
 from pipeline.batch.ingest import iter_inputs
+from pipeline.batch.write import content_sha256
 from pipeline.core.normalize import normalize_text
 from pipeline.records import TYPE_FIELDS
+from pipeline.tools.display import ShownText, neutralise
 
 #: One colour per fact type, shared by the notebook and the review page.
 TYPE_COLORS: dict[str, str] = {
@@ -79,13 +82,24 @@ def load_run(out_dir: str | Path) -> tuple[list[dict[str, Any]], list[dict[str, 
 
 
 def _resolve(path: str, roots: Sequence[Path]) -> Path | None:
-    p = Path(path)
-    if p.is_absolute():
-        return p if p.exists() else None
-    for root in roots:
-        if (root / p).exists():
-            return root / p
+    for candidate in dict.fromkeys([path, _unescape_path(path)]):
+        p = Path(candidate)
+        if p.is_absolute():
+            if p.exists():
+                return p
+            continue
+        for root in roots:
+            if (root / p).exists():
+                return root / p
     return None
+
+
+_ESCAPED_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")
+
+
+def _unescape_path(source: str) -> str:
+    """A source as ingestion wrote it (an undecodable file-name byte as ``\\xfe``) back to the file's name."""
+    return _ESCAPED_BYTE.sub(lambda m: chr(0xDC00 + int(m.group(1), 16)), source)
 
 
 def _split_source(source: str) -> tuple[str, int | None]:
@@ -103,16 +117,24 @@ def load_texts(documents: Iterable[Mapping[str, Any]],
     Texts are re-read through :func:`pipeline.batch.ingest.iter_inputs`, the same path the
     extraction took, so evidence offsets slice them exactly. Relative sources are
     tried against each of ``roots`` (then the cwd and the project root).
+
+    Only the document the facts came from gives its doc_id a text: an ``ok`` record
+    (a rejected duplicate with the same id, from another file, is an error record),
+    whose ``sha256``, when recorded, matches the text read now (a file edited since
+    the run has no text here rather than the wrong one).
     """
     search = [Path(r) for r in roots] + [Path.cwd(), find_root()]
-    wanted: dict[Path, dict[int | None, str]] = defaultdict(dict)
+    wanted: dict[Path, dict[int | None, tuple[str, str | None]]] = defaultdict(dict)
+    claimed: set[str] = set()
     for doc in documents:
-        if not doc.get("source"):
+        doc_id = doc.get("doc_id")
+        if not doc.get("source") or doc.get("status", "ok") != "ok" or doc_id in claimed:
             continue
+        claimed.add(doc_id)
         file, lineno = _split_source(str(doc["source"]))
         resolved = _resolve(file, search)
         if resolved is not None:
-            wanted[resolved][lineno] = doc["doc_id"]
+            wanted[resolved][lineno] = (doc_id, doc.get("sha256"))
     texts: dict[str, str] = {}
     for path, by_line in wanted.items():
         for item in iter_inputs([path]):
@@ -120,8 +142,8 @@ def load_texts(documents: Iterable[Mapping[str, Any]],
             if text is None:
                 continue
             _, lineno = _split_source(item.source)
-            doc_id = by_line.get(lineno)
-            if doc_id is not None:
+            doc_id, sha = by_line.get(lineno, (None, None))
+            if doc_id is not None and (sha is None or sha == content_sha256(text)):
                 texts[doc_id] = text
     return texts
 
@@ -235,16 +257,24 @@ def fact_label(fact: Mapping[str, Any]) -> str:
 
 TABLE_COLUMNS = ["doc_id", "type", "province", "index", "year", "value", "confidence",
                  "modality", "rule", "evidence", "char_start", "char_end"]
+#: Free-text columns of the table, shown with bidi controls as markers.
+_SHOWN_COLUMNS = ("doc_id", "rule", "evidence")
 
 
 def facts_frame(facts: Iterable[Mapping[str, Any]]):
-    """A pandas table of facts, one row per fact, with the value column a reviewer scans."""
+    """A pandas table of facts, one row per fact, with the value column a reviewer scans.
+
+    It is for reading: ids and evidence show bidi controls as ``[U+202E]`` markers
+    (:mod:`pipeline.tools.display`); the facts themselves are not changed.
+    """
     import pandas as pd
 
     rows = []
     for f in facts:
         row = {c: f.get(c) for c in TABLE_COLUMNS}
         row["value"] = fact_value(f)
+        for c in _SHOWN_COLUMNS:
+            row[c] = neutralise(row[c])
         rows.append(row)
     df = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     df["year"] = df["year"].astype("Int64")
@@ -292,7 +322,8 @@ def render_document(text: str, facts: Iterable[Mapping[str, Any]], *, title: str
     entities, so overlapping evidence spans (a rank and its rank_change often share one
     sentence) are drawn as one highlight over their union, labelled with every fact
     (" ‖ " between them) and striped with each type's colour. Returns the markup; the
-    notebook wraps it in ``IPython.display.HTML``.
+    notebook wraps it in ``IPython.display.HTML``. Bidi controls in the text, labels
+    and title are shown as ``[U+202E]`` markers, the spans moved to match.
     """
     from spacy import displacy
 
@@ -311,12 +342,13 @@ def render_document(text: str, facts: Iterable[Mapping[str, Any]], *, title: str
             g[3].append(ftype)
         else:
             groups.append([s, e, [label], [ftype]])
+    shown = ShownText(text)
     ents, colors = [], {}
     for s, e, labs, types in groups:
-        label = html.escape(" ‖ ".join(dict.fromkeys(labs)))  # displacy puts labels in raw
-        ents.append({"start": s, "end": e, "label": label})
+        label = html.escape(neutralise(" ‖ ".join(dict.fromkeys(labs))))  # displacy puts labels in raw
+        ents.append({"start": shown.offset(s), "end": shown.offset(e), "label": label})
         colors[label.upper()] = _background(types)
-    parsed = {"text": text, "ents": ents, "title": html.escape(title) if title else None}
+    parsed = {"text": shown.text, "ents": ents, "title": html.escape(neutralise(title)) if title else None}
     return displacy.render(parsed, style="ent", manual=True, jupyter=False,
                            options={"colors": colors})
 
@@ -353,13 +385,15 @@ def render_mentions(text: str, *, title: str | None = None) -> str:
     """
     from spacy import displacy
 
+    shown = ShownText(text)
     ents, last_end = [], -1
     for m in sorted(document_mentions(text), key=lambda m: (m.start, -m.end)):
         if m.start >= last_end:  # displacy cannot nest: keep the first, longest mention
-            ents.append({"start": m.start, "end": m.end, "label": html.escape(mention_label(m))})
+            ents.append({"start": shown.offset(m.start), "end": shown.offset(m.end),
+                         "label": html.escape(neutralise(mention_label(m)))})
             last_end = m.end
     colors = {e["label"].upper(): MENTION_COLORS.get(e["label"].split(" ")[0], "#ddd") for e in ents}
-    parsed = {"text": text, "ents": ents, "title": html.escape(title) if title else None}
+    parsed = {"text": shown.text, "ents": ents, "title": html.escape(neutralise(title)) if title else None}
     return displacy.render(parsed, style="ent", manual=True, jupyter=False, options={"colors": colors})
 
 
@@ -391,9 +425,9 @@ def compare(pred: Iterable[Mapping[str, Any]], gold: Iterable[Mapping[str, Any]]
         p, g = pred_by.get(key), gold_by.get(key)
         status = "match" if p and g else ("miss" if g else "extra")
         f = g or p
-        rows.append({"status": status, "type": f["type"], "fact": fact_label(f),
-                     "extracted evidence": p.get("evidence") if p else None,
-                     "gold evidence": g.get("evidence") if g else None,
+        rows.append({"status": status, "type": f["type"], "fact": neutralise(fact_label(f)),
+                     "extracted evidence": neutralise(p.get("evidence")) if p else None,
+                     "gold evidence": neutralise(g.get("evidence")) if g else None,
                      "confidence": p.get("confidence") if p else None})
     order = {"match": 0, "miss": 1, "extra": 2}
     df = pd.DataFrame(rows, columns=["status", "type", "fact", "extracted evidence",
@@ -419,7 +453,7 @@ def render_comparison(pred_text: str | None, pred: Sequence[Mapping[str, Any]],
                f"{len(pred_keys - gold_keys)} extra")
     left = render_document(pred_text, pred, labels=lp) if pred_text else "<p>(no text)</p>"
     right = render_document(gold_text, gold, labels=lg) if gold_text else "<p>(no text)</p>"
-    head = f"<h3 style='font-family:sans-serif'>{html.escape(title or '')}</h3>" if title else ""
+    head = f"<h3 style='font-family:sans-serif'>{html.escape(neutralise(title or ''))}</h3>" if title else ""
     col = "flex:1;min-width:0;border:1px solid #ddd;padding:6px;max-height:900px;overflow:auto"
     return (f"{head}<div style='font:14px sans-serif;margin:4px 0'><b>{summary}</b></div>"
             f"<div style='display:flex;gap:12px'>"

@@ -8,6 +8,12 @@ or wrong. The page downloads the decisions as JSONL (format: docs/REVIEW.md);
 :func:`load_decisions` validates such a file so training can use it as labels.
 
 Generation is deterministic: the same run gives byte-identical HTML.
+
+The run's files are not trusted: each fact line is checked against the JSON
+Schema (:mod:`pipeline.tools.fact_check`; invalid ones are left out, counted on
+the page and listed on stderr), every value the page's script puts into markup
+is escaped, and bidi controls are shown as ``[U+202E]`` markers
+(:mod:`pipeline.tools.display`) without touching the embedded data.
 """
 from __future__ import annotations
 
@@ -22,8 +28,11 @@ import tempfile
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from pipeline.tools.audit import TYPE_COLORS, fact_label, find_root, load_run, load_texts
 from pipeline.records import FACT_TYPES, TYPE_FIELDS
+from pipeline.tools.audit import TYPE_COLORS, fact_label, find_root, load_texts
+from pipeline.tools.display import neutralise
+from pipeline.tools.fact_check import read_facts, valid_facts
+from pipeline.tools.panel_views import fact_marks
 
 TEMPLATE = Path(__file__).with_name("templates") / "review.html"
 DOWNLOAD_NAME = "review-decisions.jsonl"
@@ -51,31 +60,43 @@ def _utf16_offsets(text: str) -> list[int] | None:
     return table
 
 
+def _str(value: Any) -> str | None:
+    """A documents.jsonl field as the page shows it: a string or null (never NaN, never an object)."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str, allow_nan=True)
+
+
 def page_data(facts: Sequence[Mapping[str, Any]], documents: Sequence[Mapping[str, Any]],
-              texts: Mapping[str, str]) -> dict[str, Any]:
+              texts: Mapping[str, str], *, invalid: int = 0) -> dict[str, Any]:
     """The JSON the page embeds: documents with their text, facts in document order.
 
     Evidence is dropped when the text at the offsets equals it (the page slices it
     back), which keeps 20,000 facts small; a fact whose offsets do not match keeps
-    its evidence and is flagged ``_x`` so the reviewer sees it.
+    its evidence and is flagged ``_x`` so the reviewer sees it. ``facts`` must be
+    schema-valid (:func:`pipeline.tools.fact_check.read_facts`); ``invalid`` is how
+    many were left out, shown on the page.
     """
     docs: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for d in documents:
-        if d["doc_id"] in seen:
+        if not isinstance(d, Mapping) or d.get("doc_id") is None:
             continue
-        seen[d["doc_id"]] = len(docs)
-        docs.append({"id": d["doc_id"], "source": d.get("source"), "status": d.get("status", "ok"),
-                     "reason": d.get("reason"), "province": d.get("province"),
-                     "title": d.get("title"), "text": texts.get(d["doc_id"])})
+        doc_id = _str(d["doc_id"])
+        if doc_id in seen:
+            continue
+        seen[doc_id] = len(docs)
+        docs.append({"id": doc_id, "source": _str(d.get("source")), "status": _str(d.get("status", "ok")),
+                     "reason": _str(d.get("reason")), "province": _str(d.get("province")),
+                     "title": _str(d.get("title")), "text": texts.get(doc_id)})
     for f in facts:  # facts of a document the run did not list still get a page entry
         if f["doc_id"] not in seen:
             seen[f["doc_id"]] = len(docs)
             docs.append({"id": f["doc_id"], "source": None, "status": "missing",
                          "reason": "not in documents.jsonl", "province": None, "title": None,
                          "text": texts.get(f["doc_id"])})
-    order = sorted(range(len(facts)), key=lambda i: (
-        seen[facts[i]["doc_id"]], facts[i].get("char_start") or 0, i))
+    order = sorted(range(len(facts)), key=lambda i: (  # an unchecked string char_start must not break the sort
+        seen[facts[i]["doc_id"]], facts[i].get("char_start") if isinstance(facts[i].get("char_start"), int) else 0, i))
     tables: dict[str, list[int] | None] = {}
     out_facts = []
     for i in order:
@@ -98,9 +119,9 @@ def page_data(facts: Sequence[Mapping[str, Any]], documents: Sequence[Mapping[st
         out_facts.append(rec)
     data = {"types": list(FACT_TYPES), "fields": {t: list(v) for t, v in TYPE_FIELDS.items()},
             "value_field": VALUE_FIELD,
-            "download_name": DOWNLOAD_NAME, "docs": docs, "facts": out_facts}
+            "download_name": DOWNLOAD_NAME, "docs": docs, "facts": out_facts, "invalid": invalid}
     data["hash"] = hashlib.sha1(json.dumps(data, ensure_ascii=False, sort_keys=True)
-                                .encode("utf-8")).hexdigest()[:16]
+                                .encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return data
 
 
@@ -110,8 +131,12 @@ def embed_json(data: Any) -> str:
     ``<``, ``>`` and ``&`` become ``\\u003c`` etc., which JSON.parse reads back unchanged.
     """
     s = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    s = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", s)  # valid JSON, and UTF-8 can hold it
     return (s.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def columnar(facts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -128,31 +153,87 @@ def columnar(facts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def build_page(facts: Sequence[Mapping[str, Any]], documents: Sequence[Mapping[str, Any]],
-               texts: Mapping[str, str], *, title: str = "Fact review") -> str:
-    """The review page as one HTML string (template + embedded data)."""
+               texts: Mapping[str, str], *, title: str = "Fact review", invalid: int = 0,
+               checked: bool = False, problems: list[str] | None = None) -> str:
+    """The review page as one HTML string (template + embedded data).
+
+    Facts the JSON Schema rejects are left out (``checked``: the caller already did
+    that, as :func:`write_page` does); the page shows how many, ``invalid`` included,
+    and ``problems`` (a list, if given) receives why.
+    """
+    if not checked:
+        facts, found = valid_facts(facts)
+        invalid += len(found)
+        if problems is not None:
+            problems.extend(found)
     template = TEMPLATE.read_text(encoding="utf-8")
     css = "\n".join(f".t-{t} {{ background: {c}; }}" for t, c in TYPE_COLORS.items())
-    values = {"TITLE": html.escape(title), "TYPE_CSS": css,
-              "DATA": embed_json(_compact(page_data(facts, documents, texts)))}
+    values = {"TITLE": html.escape(neutralise(title)), "TYPE_CSS": css,
+              "DATA": embed_json(_compact(page_data(facts, documents, texts, invalid=invalid)))}
     # one pass, so text inside the data can never be taken for a placeholder
     return re.sub(r"__(TITLE|TYPE_CSS|DATA)__", lambda m: values[m.group(1)], template)
 
 
 def _compact(data: dict[str, Any]) -> dict[str, Any]:
-    return {**data, "facts": columnar(data["facts"])}
+    return {**data, "facts": columnar(with_conflict_marks(data["facts"]))}
+
+
+def with_conflict_marks(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Facts in a conflict between documents get ``_k: "c"``, in an arithmetic inconsistency ``"i"``.
+
+    The page's *Conflict* filter reads it (:func:`pipeline.tools.panel_views.fact_marks`).
+    """
+    for f, mark in zip(facts, fact_marks(facts)):
+        if mark:
+            f["_k"] = mark
+    return facts
+
+
+def load_checked_run(out_dir: str | Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """``(valid facts, documents, problems)`` of a run: facts checked against the schema,
+    documents.jsonl lines that are not JSON objects skipped (and named in ``problems``)."""
+    out_dir = Path(out_dir)
+    facts, problems = read_facts(out_dir / "facts.jsonl")
+    documents: list[dict[str, Any]] = []
+    path = out_dir / "documents.jsonl"
+    if path.exists():
+        with path.open("rb") as fh:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    rec = json.loads(line)
+                except (ValueError, RecursionError):
+                    rec = None
+                if isinstance(rec, dict) and isinstance(rec.get("doc_id"), str):
+                    documents.append(rec)
+                else:
+                    problems.append(f"documents.jsonl:{lineno}: not a document record")
+    return facts, documents, problems
 
 
 def write_page(out_dir: str | Path, output: str | Path | None = None, *,
                roots: Sequence[str | Path] = (), title: str | None = None) -> Path:
-    """Build the page for the run in ``out_dir``; returns the path written."""
+    """Build the page for the run in ``out_dir``; returns the path written.
+
+    Invalid lines of the run (see :func:`load_checked_run`) are left out; the page
+    shows how many facts that was.
+    """
+    return _write_page(out_dir, output, roots=roots, title=title)[0]
+
+
+def _write_page(out_dir: str | Path, output: str | Path | None = None, *, roots: Sequence[str | Path] = (),
+                title: str | None = None) -> tuple[Path, int, int, list[str]]:
+    """:func:`write_page`, also returning the numbers of documents and facts shown and the problems."""
     out_dir = Path(out_dir)
-    facts, documents = load_run(out_dir)
+    facts, documents, problems = load_checked_run(out_dir)
     texts = load_texts(documents, roots=[*roots, out_dir.resolve().parent])
-    page = build_page(facts, documents, texts, title=title or "Fact review")
+    invalid = sum(p.startswith("facts.jsonl:") for p in problems)
+    page = build_page(facts, documents, texts, title=title or "Fact review", invalid=invalid, checked=True)
     path = Path(output) if output else out_dir / "review.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
-    return path
+    return path, len(documents), len(facts), problems
 
 
 # --------------------------------------------------------------------------- decisions
@@ -308,9 +389,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (Path(args.out) / "facts.jsonl").exists():
         print(f"no {args.out}/facts.jsonl: run `make extract` first", file=sys.stderr)
         return 2
-    path = write_page(args.out, args.output, roots=[find_root()], title=args.title)
-    facts, docs = load_run(args.out)
-    print(f"written: {path} ({len(docs)} documents, {len(facts)} facts, "
+    path, n_docs, n_facts, problems = _write_page(args.out, args.output, roots=[find_root()], title=args.title)
+    for problem in problems[:10]:
+        print(f"left out: {args.out}/{problem}", file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} invalid line(s) of {args.out} left out of the page"
+              + (f" ({len(problems) - 10} more not shown)" if len(problems) > 10 else ""), file=sys.stderr)
+    print(f"written: {path} ({n_docs} documents, {n_facts} facts, "
           f"{path.stat().st_size / 1e6:.1f} MB)")
     if args.screenshot:
         frag = f"#fact={args.fact}" if args.fact is not None else ""

@@ -19,13 +19,32 @@ def seeds_run(tmp_path_factory) -> Path:
     return audit.write_gold_run([SEEDS], tmp_path_factory.mktemp("seeds_run"))
 
 
+BROWSER_SKIP = "chromium and chromium-driver not installed"
+ENABLE_BROWSER = "apt-get install -y chromium chromium-driver (Debian/Ubuntu, as root), then make test"
+
+
 def need_browser() -> None:
-    """Skip without chromium only on a developer machine; in CI a missing browser is a failure."""
+    """Skip without chromium only on a developer machine; in CI a missing browser is a failure.
+
+    ``make test`` on a fresh machine without chromium then passes, and the
+    session ends with one line saying how many browser tests were skipped and
+    how to enable them (:func:`pytest_terminal_summary`); with ``CI`` set
+    (``.ci/run`` installs chromium) a missing browser fails each browser test.
+    """
     if shutil.which("chromium") and shutil.which("chromedriver"):
         return
     if os.environ.get("CI"):
         pytest.fail("chromium/chromedriver missing in CI: .ci/run must install them")
-    pytest.skip("chromium and chromium-driver not installed (apt-get install chromium chromium-driver)")
+    pytest.skip(BROWSER_SKIP)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """One line for all the browser tests skipped for want of chromium, with how to enable them."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if isinstance(r.longrepr, tuple) and BROWSER_SKIP in str(r.longrepr[-1])]
+    if skipped:
+        terminalreporter.write_line(f"{len(skipped)} browser tests skipped: {BROWSER_SKIP}; "
+                                    f"to run them: {ENABLE_BROWSER}", yellow=True)
 
 
 @pytest.fixture

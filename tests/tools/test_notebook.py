@@ -50,6 +50,13 @@ def test_notebook_on_seed_gold(seeds_run):
     assert "Extracted" in side and "Gold" in side and "✓ rank" in side
     plots = [o for o in outputs_of(nb, "audit.plot_ranks(") if "image/png" in o.get("data", {})]
     assert len(plots) == 1
+    # the panel section: the gold agrees with itself; 7 cells come from changes alone
+    problems = text_of(outputs_of(nb, "panel_views.problems_html("))
+    assert "panel: 16 rows, 0 in conflict, 0 inconsistent, 7 with a derived value" in problems
+    assert "no conflict and no inconsistency" in problems
+    province = outputs_of(nb, "panel_views.plot_province(")
+    assert "Thanh Hóa: 7 ranks (3 derived) on PAPI, PAR_INDEX, SIPAS" in text_of(province)
+    assert len([o for o in province if "image/png" in o.get("data", {})]) == 1
 
 
 def test_notebook_on_real_extraction(tmp_path):
@@ -67,3 +74,5 @@ def test_notebook_on_real_extraction(tmp_path):
     assert outputs_of(nb, "audit.render_document(")
     if facts:  # the document with most facts is shown with its highlights
         assert '<mark class="entity"' in text_of(outputs_of(nb, "audit.render_document("))
+    assert "panel: " in text_of(outputs_of(nb, "panel_views.problems_html("))
+    assert [o for o in outputs_of(nb, "panel_views.plot_province(") if "image/png" in o.get("data", {})]
