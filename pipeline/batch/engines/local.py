@@ -218,12 +218,18 @@ class LocalEngine:
         self._generation += 1
         self.restarts += 1
 
-    def _alone(self, item: WorkItem) -> DocResult:
-        try:
-            return self._pool.submit(process_item, item).result()
-        except BrokenProcessPool:
-            self._replace_pool()
-            return _lost(item)
+    def _alone(self, item: WorkItem, attempts: int = 2) -> DocResult:
+        """``item`` extracted by itself; ``attempts`` worker deaths make it an error line.
+
+        Two attempts: a chunk submitted just before this retry may still run beside it, and
+        its death must not be blamed on this document.
+        """
+        for _ in range(attempts):
+            try:
+                return self._pool.submit(process_item, item).result()
+            except BrokenProcessPool:
+                self._replace_pool()
+        return _lost(item)
 
 
 def iter_results(paths: Sequence[str | Path], *, jobs: int = 1, resume: ResumeIndex | None = None,
