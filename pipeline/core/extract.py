@@ -14,6 +14,7 @@ Every stage is a small module; this one only wires them:
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from itertools import groupby
 
 import regex
@@ -30,6 +31,8 @@ from pipeline.records import FACT_TYPES, Candidate, Document, Fact, fact_key
 from pipeline.core.resolve import is_post_merger, main_province_record
 from pipeline.core.sanity import plausible
 from pipeline.core.segment import split_sentences
+from pipeline.core.structure.outline import OutlineIndex, outline_context
+from pipeline.core.structure.tables import TABLE_CONFIDENCE, table_rows
 
 #: Value mentions (ranks, scores, percentages, ...) considered per sentence: a sentence with more
 #: keeps its first ones. No real article states 100 figures in one sentence; a run of thousands
@@ -59,15 +62,45 @@ def candidates(doc: Document, *, alternatives: bool = False) -> list[tuple[Candi
     sentences = split_sentences(doc.text, until=hints.end)
     passing = [hints.sentence(s.start, s.end, s.text) for s in sentences]
     last = max((i for i, ok in enumerate(passing) if ok), default=-1)
+    outline = OutlineIndex(outline_context(doc.text))
     for sent, ok in zip(sentences[:last + 1], passing):  # nothing after the last passing sentence can hold a fact
         # sentences the prefilter rejects still tell the next ones their subject, index and year
         mentions = sentence_mentions(sent, values=ok, doc_shadow=shadow)
         if len(mentions) > MAX_VALUES_PER_SENTENCE:
             mentions = _first_values(mentions, MAX_VALUES_PER_SENTENCE)
-        links = link_sentence(sent, mentions, ctx)
+        heading = outline.at(sent.start)
+        if heading is not None:  # "1. Đối với tỉnh X: a) PAR INDEX: …": the headings above name what the item is about
+            ctx.enter_outline(heading)
+        links = link_sentence(sent, mentions, ctx, outline=heading is not None)
         cands = expand(links.scope, links.candidates) + expand(links.scope, links.dropped) if alternatives else links.candidates
         out.extend((cand, sent) for cand in cands)
-    return out
+    rows = table_rows(doc.text, post_merger=post, era_total=ctx.era_total, default_year=edition_year(doc.text),
+                      main_province=ctx.main_province)
+    return _with_table_rows(out, rows) if rows else out
+
+
+def _with_table_rows(out: list, rows: list) -> list:
+    """Table-row candidates (:mod:`pipeline.core.structure.tables`) slotted in text order.
+
+    A table row is read by its columns: the sentence path's readings of a value inside a
+    row that gave table facts are dropped ("Xếp hạng\n1 Đà Nẵng 70,12 2" is no rank 1 of
+    Đà Nẵng: the 1 is the row number). The other pairs keep their order.
+    """
+    spans = sorted({(s.start, s.end) for _, s in rows})
+    starts = [a for a, _ in spans]
+
+    def in_row(c) -> bool:
+        k = bisect_right(starts, c.end - 1) - 1  # the last row starting before the value ends
+        return k >= 0 and spans[k][1] > c.start
+
+    out = [(c, s) for c, s in out if not in_row(c)]
+    merged, i = [], 0
+    for cand, sent in out:
+        while i < len(rows) and rows[i][1].start < sent.start:
+            merged.append(rows[i])
+            i += 1
+        merged.append((cand, sent))
+    return merged + rows[i:]
 
 
 def extract_document(doc: Document, *, decide=None) -> list[Fact]:
@@ -81,14 +114,17 @@ def extract_document(doc: Document, *, decide=None) -> list[Fact]:
     for _, group in groupby(pairs, key=lambda p: (p[1].start, p[0].group)):
         group = list(group)
         sent = group[0][1]
-        for cand, confidence in decide([c for c, _ in group if plausible(c)]):
+        cands = [c for c, _ in group if plausible(c)]  # absurd values (inf, 400 digits) are no fact
+        # a table row's reading is the structure's, not the sentence classifier's (it never saw tables)
+        decided = [(c, TABLE_CONFIDENCE) for c in cands] if cands and cands[0].rule == "table_row" else decide(cands)
+        for cand, confidence in decided:
             # a statement repeated in another sentence is kept (its own evidence); one sentence states a key once
             key = (fact_key({"type": cand.type, **cand.fields}), sent.start,
                    cand.start if cand.type == "percentage" else None)
             if key in seen:
                 continue
             seen.add(key)
-            rule = f"{cand.rule}|model" if decide.wants_alternatives else cand.rule
+            rule = f"{cand.rule}|model" if decide.wants_alternatives and cand.rule != "table_row" else cand.rule
             start, end = evidence_span(cand, sent)
             facts.append(Fact(doc.doc_id, cand.type, dict(cand.fields), doc.text[start:end], start, end,
                               confidence, rule))
@@ -121,6 +157,8 @@ def evidence_span(cand: Candidate, sent) -> tuple[int, int]:
     PAR INDEX xếp thứ 43/63 ..." gives each index's facts their own clause, not the whole sentence.
     """
     a = cand.scope
+    if a is None:  # no sentence around it: a table row (pipeline.core.structure), its own evidence
+        return sent.start, sent.end
     lo, hi = a.clause(cand.start)
     hi = max(hi, cand.end)
     if a is not None:

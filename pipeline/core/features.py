@@ -240,7 +240,9 @@ def candidate_features(c: Candidate, rule: Candidate | None, *, pos: bool = True
         y = c.fields.get("year")
         idx_here = [m for m in a.indices if m.attrs["index"] == code]
         if idx_here and not a.years and all(a.index_year(m) is None for m in idx_here):
-            f[f"year={'none' if y is None else 'set'}&index_named_without_year"] = 1.0
+            # an item under an outline heading that names the year is not "an index named without its year"
+            held = "held_by_structure" if b.year_source == "outline" else "index_named_without_year"
+            f[f"year={'none' if y is None else 'set'}&{held}"] = 1.0
         cs, ce = a.clause(v.start)
         multi = _MULTI_YEAR.search(text[cs - base:ce - base]) or any(
             y2.attrs["role"] == "since" and cs <= y2.start < ce for y2 in a.by_kind.get("year", []))

@@ -86,6 +86,8 @@ def document_rows(doc, gold_keys: set | None, labels: dict | None = None,
             key = fact_key({"type": cand.type, **cand.fields})
             sibling_keys.setdefault(sent.start, {}).setdefault(key, set()).add(cand.group)
     for cand, sent in pairs:
+        if cand.rule == "table_row":
+            continue  # table rows are read by the structure reader, never decided by the classifier
         fact = {"doc_id": doc.doc_id, "type": cand.type, **cand.fields, **({"_folder": folder} if folder else {})}
         key = fact_key(fact)
         if labels is not None:
@@ -314,6 +316,7 @@ def train(folders: list[str], out: str | Path = MODEL_PATH, decisions: str | Non
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     Path(out).write_text(model.to_json(), "utf-8")
     print(f"trained on {len(set(doc_ids))} documents, {len(labelled)} candidates "
-          f"({model.meta['trained_on']['positives']} true); calibration from {len(oof)} out-of-fold choices "
+          f"({model.meta['trained_on']['positives']} true); "
+          f"{f'calibration from {len(oof)} out-of-fold choices' if model.calibration is not None else 'no calibration map'} "
           f"in {time.perf_counter() - t0:.1f} s -> {out}")
     return model

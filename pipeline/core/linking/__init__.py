@@ -38,8 +38,17 @@ class Links:
     dropped: list[Candidate]
 
 
-def link_sentence(sent: Sentence, mentions: list[Mention], ctx: DocContext) -> Links:
-    """The rules' candidate facts of one sentence, in text order; updates ``ctx`` for the next sentence."""
+#: Subject cues meaning "what the text above established": inside an outline item, its heading.
+_CARRIED = ("subj_carry", "subj_running", "subj_main", "subj_anaphora")
+
+
+def link_sentence(sent: Sentence, mentions: list[Mention], ctx: DocContext, *, outline: bool = False) -> Links:
+    """The rules' candidate facts of one sentence, in text order; updates ``ctx`` for the next sentence.
+
+    ``outline``: the sentence is an item of an outline whose headings set ``ctx`` (see
+    :meth:`DocContext.enter_outline`); pairings that take their subject from there are the
+    ``outline`` construction's.
+    """
     scope = Scope(sent, mentions, ctx)
     bound_by: dict[int, str] = {}
     for binder in BINDERS:
@@ -56,6 +65,10 @@ def link_sentence(sent: Sentence, mentions: list[Mention], ctx: DocContext) -> L
     for c in out + dropped:
         if c.value is not None and c.value.start in bound_by:
             c.construction = bound_by[c.value.start]
+    if outline:
+        for c in out + dropped:
+            if c.construction == nearest.NAME and any(k in c.features for k in _CARRIED):
+                c.construction = "outline"
     for extender in EXTENDERS:
         out.extend(extender.extend(scope, out))
     for i, c in enumerate(out):

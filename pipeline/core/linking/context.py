@@ -32,6 +32,16 @@ class DocContext:
     edition_year: int | None = None  # first "PCI 2023"-style year of the document: a last resort
     last_rank: dict = field(default_factory=dict)  # (index, year) -> last rank given
 
+    def enter_outline(self, heading: dict) -> None:
+        """An outline item's inherited heading ({"province", "index", "year"}, from
+        :func:`pipeline.core.structure.outline.outline_context`) is what the text above established."""
+        if heading.get("province"):
+            self.subject = dict(heading["province"])
+        if heading.get("index"):
+            self.index = heading["index"]
+        if heading.get("year"):
+            self.year, self.year_source = heading["year"], "outline"
+
     def snapshot(self) -> "Snapshot":
         return Snapshot(self.subject, self.main_province, self.index, self.year, self.edition_year,
                         self.year_source, self.post_merger)
