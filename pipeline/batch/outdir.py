@@ -28,8 +28,8 @@ from pipeline.batch.write import DOCUMENTS, FACTS, stale_temporaries
 
 #: Lock file of a folder being written (removed when the run ends; a leftover is harmless).
 LOCK = ".extract.lock"
-#: Files the pipeline itself writes into an output folder that have an input's suffix.
-OWN_OUTPUTS = frozenset({FACTS, DOCUMENTS, "review.html"})
+#: Files the pipeline writes into an output folder (and the review page's download) that have an input's suffix.
+OWN_OUTPUTS = frozenset({FACTS, DOCUMENTS, "review.html", "review-decisions.jsonl"})
 
 
 class OutDirError(RuntimeError):

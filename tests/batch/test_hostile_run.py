@@ -169,6 +169,8 @@ def test_hostile_out_inside_the_inputs_holding_an_article_is_refused(tmp_path, c
     out = tmp_path / "in" / "outputs"
     assert main(["extract", str(tmp_path / "in"), "--out", str(out), "--quiet"]) == 0  # only its own outputs: fine
     assert [d["doc_id"] for d in lines(out / "documents.jsonl")] == ["d000", "d001"]
+    (out / "review.html").write_text("<html>Thái Bình</html>", encoding="utf-8")  # the review page and
+    (out / "review-decisions.jsonl").write_text("", encoding="utf-8")  # its download are outputs too
     assert main(["extract", str(tmp_path / "in"), "--out", str(out), "--quiet"]) == 0  # a re-run too
     shutil.copy(SEEDS[0], out / "bai-bao.txt")
     assert main(["extract", str(tmp_path / "in"), "--out", str(out), "--quiet"]) == 2
