@@ -5,7 +5,7 @@ CORPUS  ?= corpus
 OUT     ?= outputs
 STAMP   := .venv/.installed
 
-.PHONY: setup extract eval test train bench bench-memory check-dask review clean panel
+.PHONY: setup extract eval test train bench bench-memory check-dask check-hostile review clean panel
 
 setup: $(STAMP)
 
@@ -45,6 +45,10 @@ bench: $(STAMP)
 ## --engine dask gives byte-identical outputs to one process (bundled corpus, 2,000 bench articles); SCHEDULER=tcp://HOST:PORT.
 check-dask: $(STAMP)
 	$(PY) scripts/check_dask_identical.py --bench $(SHARED)/bench/vnnews.jsonl.gz --corpus $(CORPUS) --out $(OUT)/dask_check.json $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+
+## Hostile input, dying workers, careless flags (issue 13): every test file named tests/**/test_*hostile*.py.
+check-hostile: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider $(sort $(shell find tests -name 'test_*hostile*.py'))
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import re
 import signal
 import sys
@@ -11,9 +12,12 @@ from typing import Sequence
 from tqdm import tqdm
 
 from pipeline.core import prefilter
+from pipeline.batch.budget import DEFAULT_DOC_TIMEOUT
 from pipeline.batch.engines.local import iter_results
 from pipeline.batch.ingest import DEFAULT_MAX_BYTES, DEFAULT_MAX_INPUT_BYTES
-from pipeline.batch.run import write_results
+from pipeline.batch.manifest import OutputsInconsistent
+from pipeline.batch.outdir import OutDirError, OutputLock, check_out_dir, clean_stale
+from pipeline.batch.run import set_doc_timeout, write_results
 from pipeline.batch.write import DocumentFailed, ResumeIndex
 
 #: Exit status of ``extract``: all documents ok / --strict stopped / usage error / some documents failed.
@@ -25,6 +29,11 @@ def _extract(args: argparse.Namespace) -> int:
     if args.scheduler and args.engine != "dask":
         print("error: --scheduler needs --engine dask", file=sys.stderr)
         return EXIT_USAGE
+    try:  # a folder that cannot take the outputs, or would hide inputs, stops the run before any work
+        check_out_dir(args.out, args.paths)
+    except OutDirError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     prefilter.set_enabled(not args.no_prefilter and prefilter.env_enabled())
     from pipeline.core import classify
 
@@ -34,7 +43,28 @@ def _extract(args: argparse.Namespace) -> int:
     except classify.ModelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    resume = ResumeIndex.load(args.out) if args.resume else None
+    set_doc_timeout(args.doc_timeout)
+    try:
+        lock = OutputLock(args.out).__enter__()
+    except OutDirError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return _extract_locked(args)
+    finally:
+        lock.__exit__(None, None, None)
+
+
+def _extract_locked(args: argparse.Namespace) -> int:
+    """The run itself, while this process holds the output folder's lock."""
+    try:
+        resume = ResumeIndex.load(args.out) if args.resume else None
+    except OutputsInconsistent as exc:
+        print(f"error: --resume: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    removed = clean_stale(args.out)  # after --resume has read what a killed run finished
+    if removed:
+        print(f"removed {len(removed)} temporary file(s) left in {args.out} by an interrupted run", file=sys.stderr)
     errors: list[dict] = []
 
     def noting_errors(results):
@@ -62,7 +92,8 @@ def _extract(args: argparse.Namespace) -> int:
             resume.close()
     _summary(counts, args.out)
     if resume is not None:
-        print(f"resumed: {resume.reused} unchanged documents reused from {args.out}")
+        print(f"resumed: {resume.reused} unchanged documents reused from {args.out}"
+              + (f" (with what {resume.journals} interrupted run(s) had finished)" if resume.journals else ""))
     if counts["status:error"]:
         for rec in errors:
             print(f"error: {rec['source']}: {rec['reason']}", file=sys.stderr)
@@ -122,6 +153,28 @@ def _byte_size(value: str) -> int:
     return int(m.group(1)) * (1024 if m.group(3) else 1000) ** power
 
 
+def _probability(value: str) -> float:
+    """``--threshold``: a probability, 0 to 1 (NaN, infinities and out-of-range values are refused)."""
+    try:
+        p = float(value)
+    except ValueError:
+        p = math.nan
+    if not 0.0 <= p <= 1.0:  # False for NaN too
+        raise argparse.ArgumentTypeError(f"not a probability between 0 and 1: {value!r}")
+    return p
+
+
+def _seconds(value: str) -> float:
+    """``--doc-timeout``: seconds, finite and >= 0 (0: no time budget)."""
+    try:
+        s = float(value)
+    except ValueError:
+        s = math.nan
+    if not (math.isfinite(s) and s >= 0):
+        raise argparse.ArgumentTypeError(f"not a number of seconds >= 0: {value!r}")
+    return s
+
+
 def _positive_int(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"not a positive integer: {value!r}")
@@ -154,7 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
                                "  3  some documents failed (their error lines are in documents.jsonl; "
                                "the others were processed)\n"
                                "  1  --strict: stopped at the first failed document, nothing written\n"
-                               "  2  bad command line\n\n"
+                               "  2  bad command line, unusable --out or --model, or --out being written "
+                               "by another run\n\n"
                                "doc_id: a file's name without suffix, or its relative path when two input "
                                "files share a name;\n"
                                "a JSONL record's \"id\", else FILE:LINE. Details: docs/INPUTS.md")
@@ -186,9 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
                          "also PIPELINE_NO_PREFILTER=1)")
     ex.add_argument("--rules-only", action="store_true",
                     help="keep the rules' own pairing of each value, without the trained classifier")
-    ex.add_argument("--threshold", type=float, default=None, metavar="P",
-                    help="raw model probability a pairing needs to become a fact (default 0.5; higher = fewer, "
-                         "surer facts). The output's confidence is that probability calibrated (README: Quality)")
+    ex.add_argument("--threshold", type=_probability, default=None, metavar="P",
+                    help="raw model probability a pairing needs to become a fact, 0 to 1 (default 0.5; higher = "
+                         "fewer, surer facts). The output's confidence is that probability calibrated (README: Quality)")
+    ex.add_argument("--doc-timeout", type=_seconds, default=DEFAULT_DOC_TIMEOUT, metavar="SECONDS",
+                    help="time budget of one document; a document that takes longer becomes an error line "
+                         f"naming the reason, and the run goes on (default {DEFAULT_DOC_TIMEOUT:g}; 0: none; "
+                         "not enforced on Dask workers)")
     ex.add_argument("--model", default=None, metavar="FILE",
                     help="candidate model to use (default: pipeline/models/candidate_model.json)")
     ex.set_defaults(func=_extract)

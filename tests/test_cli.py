@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import shutil
@@ -135,30 +134,33 @@ def test_stdin_jsonl_and_text_through_the_real_command(tmp_path):
 
 
 def test_sigterm_mid_run_leaves_the_previous_outputs_and_no_temporary_file(tmp_path):
+    """Independent of machine speed: the input is a pipe kept open, so the run cannot end before the
+    signal, and the signal is sent once the run shows it is mid-stream (its temporaries hold flushed
+    documents), not after a fixed delay. The only time limit is a guard against a hang."""
     texts = [seed.read_text(encoding="utf-8") for seed in SEEDS]
-    with gzip.open(tmp_path / "many.jsonl.gz", "wt", encoding="utf-8") as fh:
-        for i in range(3000):  # each text its own (caches keyed by text must not make the run end too soon)
-            text = f"{texts[i % len(texts)]}\nBài số {i}."
-            fh.write(json.dumps({"id": f"r{i}", "text": text}, ensure_ascii=False) + "\n")
     out = tmp_path / "out"
     out.mkdir()
     (out / "facts.jsonl").write_text("previous facts\n", encoding="utf-8")
     (out / "documents.jsonl").write_text("previous documents\n", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "extract", str(tmp_path / "many.jsonl.gz"),
-                             "--out", str(out), "--quiet"], cwd=REPO, env=ENV,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "extract", "-", "--out", str(out), "--quiet"],
+                            cwd=REPO, env=ENV, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 120
-        while not any(p.name.endswith(".tmp") for p in out.iterdir()):
-            assert proc.poll() is None and time.monotonic() < deadline, "the run ended before it was interrupted"
+        for i in range(120):  # more than one flush (every 100 documents); each text its own
+            text = f"{texts[i % len(texts)]}\nBài số {i}."
+            proc.stdin.write(json.dumps({"id": f"r{i}", "text": text}, ensure_ascii=False).encode() + b"\n")
+        proc.stdin.flush()
+        deadline = time.monotonic() + 900  # a hang guard only
+        while not any(len(p.read_bytes().splitlines()) >= 100 for p in out.glob(".documents.jsonl.*.tmp")):
+            assert proc.poll() is None, proc.stderr.read().decode()
+            assert time.monotonic() < deadline, "no document written"
             time.sleep(0.05)
-        time.sleep(0.5)
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=60) == 128 + signal.SIGTERM
+        assert proc.wait(timeout=900) == 128 + signal.SIGTERM
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        proc.stdin.close()
     assert sorted(os.listdir(out)) == ["documents.jsonl", "facts.jsonl"]
     assert (out / "facts.jsonl").read_text(encoding="utf-8") == "previous facts\n"
     assert (out / "documents.jsonl").read_text(encoding="utf-8") == "previous documents\n"

@@ -150,29 +150,66 @@ class CandidateModel:
 
     @classmethod
     def load(cls, path: str | Path = MODEL_PATH) -> "CandidateModel":
+        """Read and verify a model file; anything unusable is a :class:`ModelError` naming the reason.
+
+        Why so strict: ``--model`` takes any path, and a model decides every fact. A NaN weight
+        makes every pairing p = 1.0, a string weight is a file edited by hand, ``/dev/zero``
+        never ends and deeply nested brackets overflow the parser: each is refused before use.
+        """
         path = Path(path)
         try:
-            doc = json.loads(path.read_text("utf-8"))
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_MODEL_BYTES + 1)
         except FileNotFoundError:
             raise ModelError(f"{path}: model file not found (run `make train`)") from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ModelError(f"{path}: model file is corrupted ({exc}); refusing to use it") from None
+        except IsADirectoryError:
+            raise ModelError(f"{path}: is a folder, not a model file") from None
+        except OSError as exc:
+            raise ModelError(f"{path}: cannot read the model file: {exc.strerror or exc}") from None
+        if len(data) > MAX_MODEL_BYTES:
+            raise ModelError(f"{path}: not a candidate model (larger than {MAX_MODEL_BYTES:,} bytes)")
+        try:
+            doc = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+            raise ModelError(f"{path}: model file is corrupted ({reason}); refusing to use it") from None
         if not isinstance(doc, dict) or doc.get("format") not in (FORMAT_V1, FORMAT_V2):
             raise ModelError(f"{path}: not a candidate model (format {doc.get('format') if isinstance(doc, dict) else None!r})")
-        try:
-            weights = {str(k): float(v) for k, v in doc["weights"].items()}
-            intercept = float(doc["intercept"])
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ModelError(f"{path}: model weights are malformed ({exc})") from None
-        body = {"weights": doc["weights"], "intercept": doc["intercept"]}
+        weights, intercept = doc.get("weights"), doc.get("intercept")
+        if not isinstance(weights, dict):
+            raise ModelError(f"{path}: model weights are malformed (weights must be an object of numbers)")
+        for name, value in [*weights.items(), ("intercept", intercept)]:
+            if not _finite_number(value):
+                raise ModelError(f"{path}: model weights are malformed ({name!r} is {value!r}, "
+                                 "not a finite number)")
+        body = {"weights": weights, "intercept": intercept}
         if "calibration" in doc:
             body["calibration"] = doc["calibration"]
+            points = doc["calibration"] if isinstance(doc["calibration"], dict) else {}
+            for key in ("x", "y"):
+                values = points.get(key)
+                if not isinstance(values, list) or not all(_finite_number(v) for v in values):
+                    raise ModelError(f"{path}: calibration is malformed ({key!r} must be a list of finite numbers)")
         if doc.get("sha256") != _digest(body):
             raise ModelError(f"{path}: content hash mismatch: the file was modified after training; "
                              "refusing to use it (re-run `make train`)")
         calibration = Calibration.from_json(doc["calibration"], path) if "calibration" in doc else None
         meta = {k: v for k, v in doc.items() if k not in ("weights", "intercept", "sha256", "calibration")}
-        return cls(weights, intercept, meta, calibration)
+        return cls({str(k): float(v) for k, v in weights.items()}, float(intercept), meta, calibration)
+
+
+#: Largest model file read (the shipped one is ~20 KB; a model has one weight per feature).
+MAX_MODEL_BYTES = 5_000_000
+
+
+def _finite_number(value: Any) -> bool:
+    """An int or float that is not a bool, NaN or infinite (JSON's NaN/Infinity are refused)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an int of hundreds of digits
+        return False
 
 
 def _digest(body: dict) -> str:

@@ -27,11 +27,17 @@ from pipeline.core.consistency import check_document
 from pipeline.core.linking import DocContext, link_sentence
 from pipeline.core.mentions import sentence_mentions
 from pipeline.core.prefilter import Hints
-from pipeline.records import Candidate, Document, Fact, fact_key
+from pipeline.records import FACT_TYPES, Candidate, Document, Fact, fact_key
 from pipeline.core.resolve import is_post_merger, main_province_record
+from pipeline.core.sanity import plausible
 from pipeline.core.segment import split_sentences
 from pipeline.core.structure.outline import OutlineIndex, outline_context
 from pipeline.core.structure.tables import TABLE_CONFIDENCE, table_rows
+
+#: Value mentions (ranks, scores, percentages, ...) considered per sentence: a sentence with more
+#: keeps its first ones. No real article states 100 figures in one sentence; a run of thousands
+#: ("1, 1, 1, ...", a table flattened without full stops) would only cost time.
+MAX_VALUES_PER_SENTENCE = 100
 
 _EDITION = regex.compile(
     acronym_pattern() + r"\)?\s*(?:cấp\s+tỉnh\s*)?(?:năm\s*)?((?:19|20)\d\d)(?![\d/])", regex.I)
@@ -60,6 +66,8 @@ def candidates(doc: Document, *, alternatives: bool = False) -> list[tuple[Candi
     for sent, ok in zip(sentences[:last + 1], passing):  # nothing after the last passing sentence can hold a fact
         # sentences the prefilter rejects still tell the next ones their subject, index and year
         mentions = sentence_mentions(sent, values=ok, doc_shadow=shadow)
+        if len(mentions) > MAX_VALUES_PER_SENTENCE:
+            mentions = _first_values(mentions, MAX_VALUES_PER_SENTENCE)
         heading = outline.at(sent.start)
         if heading is not None:  # "1. Đối với tỉnh X: a) PAR INDEX: …": the headings above name what the item is about
             ctx.enter_outline(heading)
@@ -106,9 +114,9 @@ def extract_document(doc: Document, *, decide=None) -> list[Fact]:
     for _, group in groupby(pairs, key=lambda p: (p[1].start, p[0].group)):
         group = list(group)
         sent = group[0][1]
-        cands = [c for c, _ in group]
+        cands = [c for c, _ in group if plausible(c)]  # absurd values (inf, 400 digits) are no fact
         # a table row's reading is the structure's, not the sentence classifier's (it never saw tables)
-        decided = [(c, TABLE_CONFIDENCE) for c in cands] if cands[0].rule == "table_row" else decide(cands)
+        decided = [(c, TABLE_CONFIDENCE) for c in cands] if cands and cands[0].rule == "table_row" else decide(cands)
         for cand, confidence in decided:
             # a statement repeated in another sentence is kept (its own evidence); one sentence states a key once
             key = (fact_key({"type": cand.type, **cand.fields}), sent.start,
@@ -125,6 +133,18 @@ def extract_document(doc: Document, *, decide=None) -> list[Fact]:
                                        "char_end": f.char_end} for f in facts]).items():
         facts[i].fields["inconsistent"] = reasons
     return facts
+
+
+def _first_values(mentions: list, limit: int) -> list:
+    """Every context mention, and only the first ``limit`` value mentions (mentions stay sorted)."""
+    kept, n = [], 0
+    for m in mentions:
+        if m.kind in FACT_TYPES:
+            n += 1
+            if n > limit:
+                continue
+        kept.append(m)
+    return kept
 
 
 _TRIM = " \t\n,;:–-"

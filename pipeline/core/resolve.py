@@ -7,8 +7,8 @@ and whether "TP Huế" is Thừa Thiên Huế or Huế.
 """
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
-from functools import lru_cache
 
 import regex
 
@@ -37,8 +37,17 @@ def is_post_merger(doc: Document) -> bool:
     return bool(_MERGED_34.search(doc.text))
 
 
-@lru_cache(maxsize=256)
 def _province_counts(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(name, count, first offset) of every province named in ``text``.
+
+    A document asks this three or four times (its province for the facts, then for
+    documents.jsonl), so the last few answers are kept, keyed by a digest of the text and
+    never by the text itself: a cache of whole texts held 256 articles (GBs at 20 MB each).
+    """
+    key = (len(text), hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+    hit = _COUNTS.get(key)
+    if hit is not None:
+        return hit
     from extractors.provinces import document_shadow, find_provinces
 
     counts: Counter = Counter()
@@ -48,7 +57,15 @@ def _province_counts(text: str) -> tuple[tuple[str, int, int], ...]:
             continue  # "Hà Nội (TTXVN 18/4/2024)": where the news was filed, not what it is about
         counts[m.attrs["name"]] += 1
         first.setdefault(m.attrs["name"], m.start)
-    return tuple((n, c, first[n]) for n, c in counts.items())
+    result = tuple((n, c, first[n]) for n, c in counts.items())
+    if len(_COUNTS) >= 8:
+        _COUNTS.pop(next(iter(_COUNTS)))
+    _COUNTS[key] = result
+    return result
+
+
+#: Answers of :func:`_province_counts`: at most 8, keyed by (length, digest of the text).
+_COUNTS: dict[tuple[int, bytes], tuple[tuple[str, int, int], ...]] = {}
 
 
 def main_province_record(doc: Document) -> dict | None:

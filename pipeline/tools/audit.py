@@ -73,8 +73,11 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
 
 
 def load_run(out_dir: str | Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """``(facts, documents)`` of an extraction run folder."""
+    """``(facts, documents)`` of an extraction run folder (refused if they are not one run's pair)."""
+    from pipeline.batch.manifest import verify
+
     out = Path(out_dir)
+    verify(out)  # raises OutputsInconsistent, naming the folder and what to do
     return read_jsonl(out / "facts.jsonl"), read_jsonl(out / "documents.jsonl")
 
 

@@ -11,9 +11,10 @@ import os
 from pathlib import Path
 from typing import Any, Iterator, Sequence, Union
 
-from pipeline.core import prefilter
+from pipeline.core import classify, prefilter
 from pipeline.batch.ingest import iter_inputs
 from pipeline.records import Document, DocumentError
+from pipeline.batch import run
 from pipeline.batch.run import DocResult, process
 from pipeline.batch.write import ResumeIndex
 
@@ -29,14 +30,24 @@ WARM_UP_TEXT = ("Năm 2022, Thái Bình xếp thứ 13/63 tỉnh, thành phố v
 
 
 def settings() -> dict[str, Any]:
-    """The per-run settings a worker needs to behave like this process: the prefilter switch
-    and every ``PIPELINE_*`` environment variable (e.g. ``PIPELINE_THRESHOLD``)."""
+    """The per-run settings a worker needs to behave like this process: the prefilter switch,
+    the decision settings (``--rules-only``, ``--threshold``, ``--model``: what
+    :func:`pipeline.core.classify.config` holds, set from flags or the environment), the time
+    budget per document, and every ``PIPELINE_*`` environment variable.
+
+    Why explicit: a worker is a fresh process (spawned, or on another machine); flags the
+    parent parsed never reach it otherwise, and it would silently decide with the defaults.
+    """
+    decide = classify.config()
+    if decide.get("model_path"):  # the worker may run in another folder
+        decide["model_path"] = os.path.abspath(decide["model_path"])
     return {"prefilter": prefilter.enabled(),
-            "env": {k: v for k, v in sorted(os.environ.items()) if k.startswith("PIPELINE_")}}
+            "env": {k: v for k, v in sorted(os.environ.items()) if k.startswith("PIPELINE_")},
+            "decide": decide, "doc_timeout": run.doc_timeout()}
 
 
 def apply_settings(conf: dict[str, Any] | None) -> None:
-    """Make this (worker) process use the parent's settings."""
+    """Make this (worker) process use the parent's settings (every one, also back to a default)."""
     if conf is None:
         return
     env = conf.get("env", {})
@@ -44,6 +55,12 @@ def apply_settings(conf: dict[str, Any] | None) -> None:
         del os.environ[key]
     os.environ.update(env)
     prefilter.set_enabled(conf.get("prefilter", True))
+    decide = conf.get("decide")
+    if decide is not None:  # "" resets a model named by an earlier task of a long-lived worker
+        classify.configure(rules_only=bool(decide["rules_only"]), threshold=float(decide["threshold"]),
+                           model_path=decide["model_path"] or "")
+    if "doc_timeout" in conf:
+        run.set_doc_timeout(conf["doc_timeout"])
 
 
 def work_items(paths: Sequence[str | Path], *, resume: ResumeIndex | None = None,

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import shutil
 import tempfile
 import uuid
@@ -33,8 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
+from pipeline.batch.manifest import commit_pair
 from pipeline.batch.run import DocResult, write_results
-from pipeline.batch.write import DOCUMENTS, FACTS, DocumentFailed, ResumeIndex
+from pipeline.batch.write import DOCUMENTS, FACTS, AtomicFile, DocumentFailed, ResumeIndex
 from pipeline.batch.engines import WorkItem, apply_settings, process_item, settings, warm_up, work_items
 
 #: Documents per partition: a few seconds of extraction, so scheduling overhead is noise
@@ -322,31 +322,14 @@ def _merge(done: dict[int, dict[str, Any]], report: DaskReport, out: Path, stric
             break
     if strict and report.errors:
         raise DocumentFailed(report.errors[0])
-    # facts first, then documents, as write_results commits them; other .jsonl outputs too
-    names = [FACTS, DOCUMENTS] + sorted({p.name for d in dirs for p in d.glob("*.jsonl")} - {FACTS, DOCUMENTS})
-    for name in names:
-        _concat_atomic([d / name for d in dirs], out / name)
+    # facts first, then documents, as write_results commits them; the manifest last
+    with AtomicFile(out / FACTS) as facts_w, AtomicFile(out / DOCUMENTS) as docs_w:
+        for target in (facts_w, docs_w):
+            for part in dirs:
+                if (part / target.path.name).exists():
+                    target.copy_from(part / target.path.name)
+        commit_pair(out, [facts_w, docs_w])
     report.counts = counts
-
-
-def _concat_atomic(sources: list[Path], target: Path) -> None:
-    """Byte concatenation of ``sources`` (missing ones skipped), renamed over ``target`` when whole."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as dst:
-            for src in sources:
-                if src.exists():
-                    with open(src, "rb") as fh:
-                        shutil.copyfileobj(fh, dst, 1 << 20)
-            dst.flush()
-            os.fsync(dst.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _error_lines(path: Path, limit: int) -> Iterator[dict[str, Any]]:
