@@ -29,6 +29,11 @@ _CUES_RX = {k: regex.compile(v, regex.I) for k, v in lexicon.groups("gap_cue").i
 _MODALITY_RX = {k: regex.compile(v, regex.I) for k, v in lexicon.groups("modality_feature").items()}
 
 
+#: Sentences longer than this get no POS features: underthesea tags a whole sentence at once, and a
+#: "sentence" of many kilobytes (a list or table flattened without full stops) took tens of seconds.
+POS_MAX_CHARS = 2000
+
+
 def _bin(n: int) -> str:
     return "0" if n <= 0 else str(min(4, int(math.log2(n)) + 1))
 
@@ -68,7 +73,7 @@ def _gap_features(prefix: str, a: Scope, lo: int, hi: int, pos: bool) -> dict[st
         f[f"{prefix}:gap_indices"] = float(min(n_idx, 3))
     if n_val:
         f[f"{prefix}:gap_values"] = float(min(n_val, 3))
-    if pos:
+    if pos and len(a.text) <= POS_MAX_CHARS:
         tags = {t for s, e, t in _pos(a.text) if lo - base <= s and e <= hi - base}
         for t in tags & {"V", "N", "Np", "E", "C", "CH", "M", "A"}:
             f[f"{prefix}:pos_{t}"] = 1.0

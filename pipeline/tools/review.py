@@ -28,6 +28,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from pipeline.batch.manifest import OutputsInconsistent, verify
 from pipeline.records import FACT_TYPES, TYPE_FIELDS
 from pipeline.tools.audit import TYPE_COLORS, fact_label, find_root, load_texts
 from pipeline.tools.display import neutralise
@@ -191,8 +192,11 @@ def with_conflict_marks(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def load_checked_run(out_dir: str | Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
     """``(valid facts, documents, problems)`` of a run: facts checked against the schema,
-    documents.jsonl lines that are not JSON objects skipped (and named in ``problems``)."""
+    documents.jsonl lines that are not JSON objects skipped (and named in ``problems``).
+    Raises :class:`~pipeline.batch.manifest.OutputsInconsistent` when the two files are not
+    the pair one run wrote (their run manifest says otherwise)."""
     out_dir = Path(out_dir)
+    verify(out_dir)
     facts, problems = read_facts(out_dir / "facts.jsonl")
     documents: list[dict[str, Any]] = []
     path = out_dir / "documents.jsonl"
@@ -389,7 +393,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (Path(args.out) / "facts.jsonl").exists():
         print(f"no {args.out}/facts.jsonl: run `make extract` first", file=sys.stderr)
         return 2
-    path, n_docs, n_facts, problems = _write_page(args.out, args.output, roots=[find_root()], title=args.title)
+    try:
+        path, n_docs, n_facts, problems = _write_page(args.out, args.output, roots=[find_root()], title=args.title)
+    except OutputsInconsistent as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     for problem in problems[:10]:
         print(f"left out: {args.out}/{problem}", file=sys.stderr)
     if problems:

@@ -263,3 +263,20 @@ def test_template_escapes_values_that_skip_the_schema(chromium, tmp_path):
         assert chromium.execute_script("return window.pwned") is None
         assert chromium.find_elements(By.CSS_SELECTOR, "img") == []
         assert EVIL in chromium.find_element(By.ID, "list").text + chromium.find_element(By.ID, "detail").text
+
+
+def test_review_page_refuses_a_mixed_pair_of_outputs(tmp_path, capsys):
+    """Issue 13, item 9: the page reads facts and documents only if they are the pair one run wrote."""
+    from pipeline.cli import main as cli
+    from pipeline.tools import review
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Năm 2022, Thái Bình xếp thứ 13/63 tỉnh, thành phố về chỉ số SIPAS.", "utf-8")
+    out = tmp_path / "out"
+    assert cli(["extract", str(src), "--out", str(out), "--quiet"]) == 0
+    assert review.main(["--out", str(out)]) == 0
+    docs = out / "documents.jsonl"
+    docs.write_text(docs.read_text("utf-8").replace('"ok"', '"ok" ', 1), "utf-8")  # another run's file
+    assert review.main(["--out", str(out)]) == 2
+    assert "not the pair one run wrote" in capsys.readouterr().err
