@@ -51,13 +51,13 @@ def link_sentence(sent: Sentence, mentions: list[Mention], ctx: DocContext, *, o
     """
     scope = Scope(sent, mentions, ctx)
     bound_by: dict[int, str] = {}
-    for binder in BINDERS:
+    values = sorted((m for m in mentions if m.kind in VALUE_KINDS), key=lambda m: m.start)
+    for binder in BINDERS if len(values) > 1 else ():  # a list pairs two values or more
         for start, subject in binder.bind(scope).items():
             if start not in scope.bindings:
                 scope.bindings[start], bound_by[start] = subject, binder.NAME
     out: list[Candidate] = []
     dropped: list[Candidate] = []
-    values = sorted((m for m in mentions if m.kind in VALUE_KINDS), key=lambda m: m.start)
     for v in values:
         for i, c in enumerate(nearest.candidates_for(scope, v, dropped)):
             c.group, c.value = (v.start, c.type, i), v
