@@ -532,14 +532,19 @@ def plot_ranks(facts: Iterable[Mapping[str, Any]], *, provinces: Sequence[str] |
         for prov, grp in part.groupby("province", sort=True):
             grp = grp.sort_values("year")
             ax.plot(grp["year"], grp["rank"], marker="o", label=prov)
-        ax.invert_yaxis()
-        ax.set_title(code)
-        ax.set_xlabel("year")
-        ax.set_ylabel("rank")
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
+        rank_axes(ax, code)
     fig.tight_layout()
     return fig
+
+
+def rank_axes(ax, title: str) -> None:
+    """A ranks-over-years plot's axes: rank 1 on top, whole years, the legend outside."""
+    ax.invert_yaxis()
+    ax.set_title(title)
+    ax.set_xlabel("year")
+    ax.set_ylabel("rank")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
 
 
 # --------------------------------------------------------------------------- notebook execution

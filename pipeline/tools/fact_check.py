@@ -75,20 +75,27 @@ def read_facts(path: str | Path) -> tuple[list[dict[str, Any]], list[str]]:
     path = Path(path)
     facts: list[dict[str, Any]] = []
     problems: list[str] = []
+    for lineno, rec, error in json_lines(path):
+        problem = error or fact_problem(rec)
+        if problem is None:
+            facts.append(rec)
+        else:
+            problems.append(f"{path.name}:{lineno}: {problem}")
+    return facts, problems
+
+
+def json_lines(path: str | Path):
+    """``(line number, record, None)`` for each non-blank line of a JSONL file, or ``(line number,
+    None, reason)`` when a line is not JSON; nothing when the file is missing. The run's files
+    are read as bytes, so a stray byte is a reason, never an exception."""
+    path = Path(path)
     if not path.exists():
-        return facts, problems
+        return
     with path.open("rb") as fh:
         for lineno, line in enumerate(fh, 1):
             if not line.strip():
                 continue
             try:
-                rec = json.loads(line)
+                yield lineno, json.loads(line), None
             except (ValueError, RecursionError) as exc:
-                problems.append(f"{path.name}:{lineno}: not JSON ({str(exc)[:100]})")
-                continue
-            problem = fact_problem(rec)
-            if problem is None:
-                facts.append(rec)
-            else:
-                problems.append(f"{path.name}:{lineno}: {problem}")
-    return facts, problems
+                yield lineno, None, f"not JSON ({str(exc)[:100]})"

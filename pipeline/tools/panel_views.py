@@ -14,6 +14,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import quote
 
 from pipeline.tools import panel
+from pipeline.tools.audit import rank_axes
 
 
 def panel_frame(facts: Sequence[Mapping[str, Any]], documents: Sequence[Mapping[str, Any]] = ()):
@@ -99,12 +100,7 @@ def plot_province(df, province: str | None = None):
         ax.plot(derived["year"], derived["rank"], "o", mfc="white", color=line.get_color())
         clash = grp[grp["conflict"]]
         ax.plot(clash["year"], clash["rank"], "o", mfc="none", mec="red", ms=12)
-    ax.invert_yaxis()
-    ax.set_title(f"{province}: national rank by index")
-    ax.set_xlabel("year")
-    ax.set_ylabel("rank")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    rank_axes(ax, f"{province}: national rank by index")
     fig.tight_layout()
     return fig
 

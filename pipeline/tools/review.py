@@ -32,7 +32,7 @@ from pipeline.batch.manifest import OutputsInconsistent, verify
 from pipeline.records import FACT_TYPES, TYPE_FIELDS
 from pipeline.tools.audit import TYPE_COLORS, fact_label, find_root, load_texts
 from pipeline.tools.display import neutralise
-from pipeline.tools.fact_check import read_facts, valid_facts
+from pipeline.tools.fact_check import json_lines, read_facts, valid_facts
 from pipeline.tools.panel_views import fact_marks
 
 TEMPLATE = Path(__file__).with_name("templates") / "review.html"
@@ -199,20 +199,11 @@ def load_checked_run(out_dir: str | Path) -> tuple[list[dict[str, Any]], list[di
     verify(out_dir)
     facts, problems = read_facts(out_dir / "facts.jsonl")
     documents: list[dict[str, Any]] = []
-    path = out_dir / "documents.jsonl"
-    if path.exists():
-        with path.open("rb") as fh:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    rec = json.loads(line)
-                except (ValueError, RecursionError):
-                    rec = None
-                if isinstance(rec, dict) and isinstance(rec.get("doc_id"), str):
-                    documents.append(rec)
-                else:
-                    problems.append(f"documents.jsonl:{lineno}: not a document record")
+    for lineno, rec, _ in json_lines(out_dir / "documents.jsonl"):
+        if isinstance(rec, dict) and isinstance(rec.get("doc_id"), str):
+            documents.append(rec)
+        else:
+            problems.append(f"documents.jsonl:{lineno}: not a document record")
     return facts, documents, problems
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import logging
 import re
 from pathlib import Path
 
@@ -49,15 +48,6 @@ def reference(inputs, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("jobs1")
     write_results(local.iter_results(inputs, jobs=1), out)
     return out
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    distributed = pytest.importorskip("distributed")
-    logging.getLogger("distributed").setLevel(logging.ERROR)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0", silence_logs=logging.ERROR) as c:
-        yield c
 
 
 def same_outputs(a: Path, b: Path) -> None:

@@ -6,7 +6,6 @@ Item numbers refer to the issue.
 from __future__ import annotations
 
 import json
-import logging
 import math
 import os
 import shutil
@@ -76,15 +75,6 @@ def other_model(tmp_path_factory) -> Path:
     path.write_text(CandidateModel(shipped.weights, shipped.intercept - 3.0, shipped.meta,
                                    shipped.calibration).to_json(), encoding="utf-8")
     return path
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    distributed = pytest.importorskip("distributed")
-    logging.getLogger("distributed").setLevel(logging.ERROR)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0", silence_logs=logging.ERROR) as c:
-        yield c
 
 
 def _flags(name: str, model: Path) -> list[str]:
