@@ -13,11 +13,9 @@ from tqdm import tqdm
 
 from pipeline.core import prefilter
 from pipeline.batch.budget import DEFAULT_DOC_TIMEOUT
-from pipeline.batch.engines.local import iter_results
 from pipeline.batch.ingest import DEFAULT_MAX_BYTES, DEFAULT_MAX_INPUT_BYTES
 from pipeline.batch.manifest import OutputsInconsistent
 from pipeline.batch.outdir import OutDirError, OutputLock, check_out_dir, clean_stale
-from pipeline.batch.run import set_doc_timeout, write_results
 from pipeline.batch.write import DocumentFailed, ResumeIndex
 
 #: Exit status of ``extract``: all documents ok / --strict stopped / usage error / some documents failed.
@@ -26,6 +24,9 @@ _SHOW_ERRORS = 10
 
 
 def _extract(args: argparse.Namespace) -> int:
+    # the extraction stack (underthesea, spaCy, the model) loads here, not for `panel` or `--help`
+    from pipeline.batch.run import set_doc_timeout
+
     if args.scheduler and args.engine != "dask":
         print("error: --scheduler needs --engine dask", file=sys.stderr)
         return EXIT_USAGE
@@ -56,6 +57,9 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _extract_locked(args: argparse.Namespace) -> int:
+    from pipeline.batch.engines.local import iter_results
+    from pipeline.batch.run import write_results
+
     """The run itself, while this process holds the output folder's lock."""
     try:
         resume = ResumeIndex.load(args.out) if args.resume else None
