@@ -4,6 +4,8 @@
 [('rank_change', 27.0), ('rank_change', -10.0), ('score_change', -3.84)]
 >>> [(m.kind, m.attrs["delta"]) for m in find_changes("Hà Nội tăng một hạng, giữ vững thứ hạng so với năm 2020")]
 [('rank_change', 1.0), ('rank_change', 0.0)]
+>>> [(m.kind, m.attrs["delta"]) for m in find_changes("Hà Tĩnh giảm 3,3 điểm và 8 bậc so với năm 2020")]
+[('score_change', -3.3), ('rank_change', -8.0)]
 """
 from __future__ import annotations
 
@@ -31,6 +33,10 @@ _SCORE_CHANGE = regex.compile(
         \s+(?P<n>{NUMBER})\s*(?P<unit>điểm|điẻm|%|phần\s+trăm)?
     """, regex.VERBOSE | regex.IGNORECASE)
 
+#: A rank move that shares the verb of a score move before it: "tăng 3,3 điểm và 8 bậc".
+_ELIDED = regex.compile(
+    rf"""(?P<verb>{_UP}|{_DOWN})\s+{NUMBER}\s*(?:điểm|%)\s*(?:,\s*)?(?:và|cùng)\s+(?P<n>\d{{1,2}}|{NUMBER_WORD})\s+(?P<unit>bậc|hạng)(?!\s*\d)""",
+    regex.VERBOSE | regex.IGNORECASE)
 _HOLD = regex.compile(r"(?:giữ\s+vững|giữ\s+nguyên|duy\s+trì)\s+(?:thứ\s+hạng|vị\s+trí|hạng)(?=[^.;]{0,30}?so\s+(?:với\s+)?(?:năm|cùng\s+kỳ|PCI|PAPI|kỳ))", regex.I)
 
 
@@ -52,6 +58,15 @@ def find_changes(text: str, offset: int = 0) -> Iterator[Mention]:
         out.append(Mention("rank_change", m.start() + offset, m.end() + offset, m.group(),
                            {"delta": delta, "unit": m.group("unit").lower()}, "rank_change"))
         taken.append((m.start(), m.end()))
+    for m in _ELIDED.finditer(text):
+        # "tăng 3,3 điểm và 8 bậc": the verb of a score change also moves the rank
+        if any(s <= m.start("n") < e for s, e in taken):
+            continue
+        delta = _sign(m.group("verb")) * parse_number(m.group("n"))
+        s0 = m.start("n")
+        out.append(Mention("rank_change", s0 + offset, m.end() + offset, text[s0:m.end()],
+                           {"delta": delta, "unit": m.group("unit").lower()}, "rank_change:elided"))
+        taken.append((s0, m.end()))
     for m in _HOLD.finditer(text):
         out.append(Mention("rank_change", m.start() + offset, m.end() + offset, m.group(),
                            {"delta": 0.0, "unit": "hold"}, "rank_change:hold"))

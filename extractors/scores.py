@@ -8,6 +8,8 @@ classifier can learn from them.
 
 >>> [m.attrs["score"] for m in find_scores("Quảng Ninh đạt 71,25 điểm, Hải Phòng (70,34 điểm), Trà Vinh đạt 0,6077")]
 [71.25, 70.34, 0.6077]
+>>> [m.attrs["score"] for m in find_scores("Với điểm số 68,38, Hà Nội tăng 4 bậc")]
+[68.38]
 >>> [(m.attrs["score"], m.attrs["step"]) for m in find_scores("Điểm số tăng khá, từ 40,14 lên 40,87.")]
 [(40.14, 'from'), (40.87, 'to')]
 >>> [m.attrs["structure"] for m in find_scores("Nhóm A đạt từ 90 điểm trở lên; Quảng Ninh đạt 90,1 điểm")]
@@ -25,7 +27,7 @@ from .numbers import NUMBER, decimals, parse_number
 
 _WITH_UNIT = regex.compile(rf"(?P<n>{NUMBER})(?:\s*/\s*(?P<max>\d{{2,3}}))?\s*(?:điểm|điẻm)\b", regex.I)
 _AFTER_VERB = regex.compile(
-    rf"""(?:(?<=\b(?:đạt|là|với|được|giá\s+trị|tổng\s+hợp|điểm|ứng\s+là)\s)(?P<n>\d+[.,]\d+)|(?<=\()(?P<n>\d+,\d+))(?:\s*/\s*(?P<max>\d{{2,3}}))?(?!\s*(?:%|phần|tỷ|triệu|nghìn|ngàn|lần|km|ha|USD|đồng|người|\d|/))""",
+    rf"""(?:(?<=\b(?:đạt|là|với|được|giá\s+trị|tổng\s+hợp|điểm|điểm\s+số|ứng\s+là)\s)(?P<n>\d+[.,]\d+)|(?<=\()(?P<n>\d+,\d+))(?:\s*/\s*(?P<max>\d{{2,3}}))?(?!\s*(?:%|phần|tỷ|triệu|nghìn|ngàn|lần|km|ha|USD|đồng|người|\d|/))""",
     regex.VERBOSE | regex.I)
 _LIST_CONT = regex.compile(r"(?<=\d,\d+(?:\s*[;,]\s*|\s+và\s+))(?P<n>\d+,\d+)(?![\d%])")
 _BARE_COMPONENT = regex.compile(rf"(?<=[\p{{Ll}}]\s)(?P<n>\d+,\d+)(?=\s*\()", regex.I)

@@ -26,12 +26,33 @@ _FROM_FIRST = lexicon.compiled("ordered_from_first")
 _MEMBERSHIP_AFTER = regex.compile(r"^[^.;]{0,30}?\b(?:trong\s+nh+óm|nằm\s+trong|thuộc\s+nhóm|trong\s+top|trong\s+tốp)", regex.I)
 
 
+#: Between a list of names and the cue that places them: "lần lượt chiếm hai", "đều giữ", "là".
+_BEFORE_CUE = regex.compile(rf"\s*(?:{lexicon.pattern('respectively')}\s+|đều\s+)?(?:chiếm|giữ|đứng|xếp|là)?\s*(?:(?:hai|ba|bốn|năm|sáu|\d+)\s+)?", regex.I)
+_NAME_JOIN = regex.compile(r"\s*(?:,|và)\s*(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?", regex.I)
+
+
+def _names_before(scope, cue_start: int) -> list:
+    """The list of names that ends right before a sequence cue, in its clause."""
+    cs, _ = scope.clause(cue_start)
+    before = sorted((p for p in scope.provinces if cs <= p.start and p.end <= cue_start), key=lambda p: p.start)
+    if not before or not _BEFORE_CUE.fullmatch(scope.between(before[-1].end, cue_start)):
+        return []
+    run = [before[-1]]
+    for p in reversed(before[:-1]):
+        if not _NAME_JOIN.fullmatch(scope.between(p.end, run[0].start)):
+            break
+        run.insert(0, p)
+    return run if len(run) > 1 else []
+
+
 def extend(scope, out: list[Candidate]) -> list[Candidate]:
     text, base = scope.text, scope.start
     new: list[Candidate] = []
     cues = [(m, False) for m in _SEQUENCE.finditer(text)] + [(m, True) for m in _FROM_FIRST.finditer(text)]
     for m, from_first in sorted(cues, key=lambda t: t[0].start()):
         names = [p for p in sorted(scope.provinces, key=lambda p: p.start) if p.start >= base + m.end()]
+        if not names:  # "A và B lần lượt chiếm hai vị trí tiếp theo": the names stand before the cue
+            names = _names_before(scope, base + m.start())
         if not names:
             continue
         tail = text[names[-1].end - base:]
