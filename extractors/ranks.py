@@ -14,6 +14,8 @@ events (``năm thứ 7``, ``lần thứ hai``, ``Phiên họp thứ 5``) and wee
 [1, 1]
 >>> list(find_ranks("TP dẫn đầu thu ngân sách cả nước; Bình Dương dẫn đầu cả nước về thu hút FDI"))
 []
+>>> list(find_ranks("ba địa phương dẫn đầu chỉ số PAPI là A, B và C; một số tỉnh dẫn đầu: A, B"))
+[]
 >>> list(find_ranks("Thứ 5, 16/11/2023, đã thực hiện 23/30 nhiệm vụ, năm thứ 7 liên tiếp, Phiên họp thứ 5, Kỳ họp thứ 4"))
 []
 >>> [(m.attrs["rank"], m.attrs["total"]) for m in find_ranks("PCI tăng 10 bậc, xếp 14/63 tỉnh, thành phố; xếp 3 loại")]
@@ -56,7 +58,7 @@ _NOT_ORDINAL_BEFORE = regex.compile(
     r"(?:năm|lần|phiên\s+họp|phiên|kỳ|họp|khóa|khoá|đại\s+hội|tuần|ngày|tháng|quý|giờ|bước|điều|khoản|chương|mục|tầng|lớp|người|nhiệm\s+kỳ|vòng|đợt|hội\s+nghị|cuộc|kế\s+hoạch|số|lượt|việc|giờ\s+làm\s+việc)\s+$",
     regex.IGNORECASE)
 _WEEKDAY = regex.compile(r"^\s*,?\s*\d{1,2}\s*/\s*\d{1,2}|^\s*,\s*ngày", regex.IGNORECASE)
-_GROUP_BEFORE = regex.compile(r"(?:nhóm|tốp|top|trong\s+số)\s+(?:\d+\s+)?(?:[\p{L}]+\s+){0,4}$|\b\d+\s+(?:tỉnh|địa\s+phương|đơn\s+vị|bộ|thành\s+phố)[\p{L}\s,]{0,20}$|(?:các|những)\s+(?:tỉnh|địa\s+phương)[^.;]{0,60}$|người\s+$", regex.IGNORECASE)
+_GROUP_BEFORE = regex.compile(r"(?:nhóm|tốp|top|trong\s+số)\s+(?:\d+\s+)?(?:[\p{L}]+\s+){0,4}$|\b(?:\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|một\s+số|một\s+vài|vài)\s+(?:tỉnh|địa\s+phương|đơn\s+vị|bộ|thành\s+phố)[\p{L}\s,]{0,20}$|(?:các|những)\s+(?:tỉnh|địa\s+phương)[^.;]{0,60}$|người\s+$", regex.IGNORECASE)
 #: What "dẫn đầu" may lead in other than an index: economic measures (revenue, exports, growth, ...).
 _ECONOMIC_OBJECT = regex.compile(
     rf"\s+(?:{lexicon.pattern('national')}\s+)?(?:về\s+)?(?:(?:tổng\s+)?thu\s+(?:ngân\s+sách|hút)|xuất\s+khẩu|nhập\s+khẩu|"
