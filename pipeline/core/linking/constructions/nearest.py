@@ -148,10 +148,14 @@ def _percent_as_score(a, v: Mention, subj, how, modality) -> list[Candidate]:
     if not regex.search(r"(?:đạt|là|số\s+điểm|với|ở)\s+(?:mức\s+)?$", left, regex.I):
         return []
     idx, ihow = slots.index_for(a, v)
-    index = idx.attrs["index"] if idx is not None else (a.ctx.index if regex.search(r"số\s+điểm", left) else None)
+    cs, ce = a.clause(v.start)
+    ranked_here = any(cs <= m.start < ce for k in ("rank", "rank_change") for m in a.by_kind.get(k, []))
+    # no index named: the running one, when the clause is a ranking statement ("dẫn đầu bảng xếp hạng
+    # năm 2024 với 96,17%") or says "số điểm"
+    index = idx.attrs["index"] if idx is not None else (
+        a.ctx.index if regex.search(r"số\s+điểm", left) or ranked_here else None)
     if index not in _PCT_INDICES or subj is None or v.attrs["in_range"] or ihow in ("ve_after", "clause_after", "sentence_after"):
         return []
-    cs, _ = a.clause(v.start)
     if any(s.attrs["role"] in ("region", "plural") and cs <= s.start < v.start for s in a.subjects):
         return []  # a region's or a set of provinces' score is no province's
     year, yhow = slots.year_for(a, v, idx)
