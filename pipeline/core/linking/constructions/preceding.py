@@ -1,8 +1,9 @@
-"""Places before a stated rank: "xếp thứ 4, sau Quảng Ninh, Hải Phòng và Long An".
+"""Places next to a stated rank: "xếp thứ 4, sau Quảng Ninh, Hải Phòng và Long An", "trên Phú Thọ".
 
 ANNOTATION.md: "X đứng thứ N, sau A, B và C" gives A, B, C the ranks before N in
-listing order (N-3, N-2, N-1); "thứ hai, sau A" gives A rank 1. The cue (lexicon
-list ``preceding``) must follow the rank value directly, and the names must be a
+listing order (N-3, N-2, N-1); "thứ hai, sau A" gives A rank 1. "đứng đầu, trên A (0,74
+điểm) và B" gives A and B the places after N (lexicon list ``following``). The cue must
+follow the rank value directly, and the names must be a
 list (commas, ``và``) with nothing else between them; between the rank and the cue, in its
 clause, only words such as "về chỉ số PCI" (no other province or value).
 
@@ -17,8 +18,10 @@ from extractors import lexicon
 from pipeline.records import Candidate
 
 NAME = "preceding"
-_CUE = lexicon.compiled("preceding")
-_JOIN = regex.compile(r"\s*(?:,|và)\s*(?:và\s+)?(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?", regex.I)
+_BEFORE = lexicon.compiled("preceding")
+_AFTER = lexicon.compiled("following")
+#: Between two listed names: a comma or "và", after a name's own figure in parentheses.
+_JOIN = regex.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:,|và)\s*(?:và\s+)?(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?", regex.I)
 
 
 def extend(scope, out: list[Candidate]) -> list[Candidate]:
@@ -29,8 +32,12 @@ def extend(scope, out: list[Candidate]) -> list[Candidate]:
         if c.type != "rank" or not c.rule_choice or c.value is None or c.fields.get("modality") != "actual":
             continue
         _, clause_end = scope.clause(c.value.start)
-        m = _CUE.search(text, c.value.end - base, clause_end - base)
-        if m is None or scope.values_between(c.value.end, base + m.start(), kinds=("rank", "score")) or any(
+        found = [(m, step) for rx, step in ((_BEFORE, -1), (_AFTER, 1))
+                 if (m := rx.search(text, c.value.end - base, clause_end - base)) is not None]
+        if not found:
+            continue
+        m, step = min(found, key=lambda t: t[0].start())
+        if scope.values_between(c.value.end, base + m.start(), kinds=("rank", "score")) or any(
                 c.value.end <= p.start < base + m.start() for p in scope.provinces):
             continue
         names = []
@@ -44,11 +51,13 @@ def extend(scope, out: list[Candidate]) -> list[Candidate]:
             names.append(p)
             pos = p.end
         n = c.fields["rank"]
-        if not names or n - len(names) < 1:
+        total = c.fields.get("rank_total")
+        ranks = [n - len(names) + i for i in range(len(names))] if step < 0 else [n + 1 + i for i in range(len(names))]
+        if not names or ranks[0] < 1 or (total and ranks[-1] > total):
             continue
-        for i, p in enumerate(names):
+        for p, r in zip(names, ranks):
             f = {**scope.province_fields(p.attrs), "index": c.fields["index"], "year": c.fields["year"],
-                 "rank": n - len(names) + i, "rank_total": c.fields.get("rank_total"), "modality": "actual"}
+                 "rank": r, "rank_total": total, "modality": "actual"}
             if f["province"] in ranked or f["province"] == c.fields.get("province"):
                 continue
             new.append(Candidate("rank", f, p.start, p.end, "rank:preceding",
