@@ -138,7 +138,15 @@ def index_for(scope, v: Mention) -> tuple[Mention | None, str]:
 
 def year_for(scope, v: Mention, idx: Mention | None = None) -> tuple[int | None, str]:
     """The edition year of a value: written with it, named with its index, in its clause or sentence,
-    else the running year (or the document's first edition)."""
+    else the running year (or the document's first edition); one less for a value written with
+    "năm ngoái" ("quán quân của bảng xếp hạng năm ngoái")."""
+    year, how = _year_for(scope, v, idx)
+    if year is not None and how not in ("explicit", "paren", "written") and parenthetical.previous_edition_after(scope, v):
+        return year - 1, "previous"
+    return year, how
+
+
+def _year_for(scope, v: Mention, idx: Mention | None = None) -> tuple[int | None, str]:
     text, base, ctx = scope.text, scope.start, scope.ctx
     if v.attrs.get("year"):
         return v.attrs["year"], "explicit"

@@ -4,17 +4,21 @@
 đạt 72,95 và 70,61 điểm": when a run of provinces joined by commas or ``và`` is
 followed, in the same clause and with no other province in between, by a run of
 as many values of one kind joined the same way, the i-th value belongs to the
-i-th name (ANNOTATION.md: enumerations). With a cue ("lần lượt", "tương ứng")
+i-th name (ANNOTATION.md: enumerations); values listed first pair with the names after them
+when a respectively cue follows the names. With a cue ("lần lượt", "tương ứng")
 :mod:`.respectively` binds first.
 """
 from __future__ import annotations
 
 import regex
 
+from extractors import lexicon
+
 NAME = "enumeration"
 _NAME_JOIN = regex.compile(r"\s*(?:,|;|và|cùng)\s*(?:(?:và|cùng)\s+)?(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?", regex.I)
 _VALUE_JOIN = regex.compile(r"\s*(?:,|;|và)\s*(?:và\s+)?(?:(?:thứ|vị\s+trí|hạng)\s+)?", regex.I)
 _KINDS = ("rank", "score", "rank_change", "score_change")
+_RESPECTIVELY = regex.compile(r"\s*(?:đã\s+|đều\s+)?" + lexicon.pattern("respectively"), regex.I)
 
 
 def _runs(items, text: str, base: int, join) -> list[list]:
@@ -38,6 +42,13 @@ def bind(scope) -> dict[int, dict]:
             first = values[0]
             before = [r for r in names if r[-1].end <= first.start]
             if not before:
+                # "Với 0,5064 điểm và 0,4880 điểm, Ninh Bình và Thanh Hóa lần lượt …": values first, then
+                # the names, then a respectively cue
+                after = [r for r in names if r[0].start >= values[-1].end and len(r) == len(values)]
+                if after and _RESPECTIVELY.match(text, after[0][-1].end - base) and not any(
+                        values[-1].end <= p.start < after[0][0].start for p in scope.provinces):
+                    for p, v in zip(after[0], values):
+                        out[v.start] = p.attrs
                 continue
             run = before[-1]
             cs, _ = scope.clause(first.start)

@@ -57,6 +57,8 @@ def candidates_for(a, v: Mention, dropped: list[Candidate] | None = None) -> lis
         p = subj
         if how in ("carry", "main") and a.subjects and any(s.attrs["role"] == "national" for s in a.subjects):
             p = VIETNAM
+        elif p is None and how == "local":
+            p = a.ctx.main_province  # a district's or an agency's share belongs to the article's province
         elif p is None and how in ("main", "org", "region"):
             # SCHEMA.md: a percentage belongs to the article's province, or to the nation in a national
             # article (no province of its own), for central ministries and agencies and for regions
@@ -90,7 +92,7 @@ def candidates_for(a, v: Mention, dropped: list[Candidate] | None = None) -> lis
         if v.attrs["rank"] is None:
             return []
         total = v.attrs["total"] or (ctx.era_total if v.attrs["national"] else None)
-        if v.attrs.get("step") == "from" and year is not None and yhow not in ("explicit", "paren", "paren_base", "written"):
+        if v.attrs.get("step") == "from" and year is not None and yhow not in ("explicit", "paren", "paren_base", "written", "previous"):
             year -= 1
         if subj is not None and subj.get("name") == "Việt Nam":
             return []
@@ -114,7 +116,7 @@ def candidates_for(a, v: Mention, dropped: list[Candidate] | None = None) -> lis
     if v.kind == "score":
         if v.attrs["structure"]:
             reason = reason or "structure"
-        if v.attrs["step"] == "from" and year is not None and v.attrs.get("year") is None and yhow not in ("paren", "written"):
+        if v.attrs["step"] == "from" and year is not None and v.attrs.get("year") is None and yhow not in ("paren", "written", "previous"):
             year = year - 1
         return keep([Candidate("score", {**base, "year": year, "score": v.attrs["score"], "modality": modality},
                                v.start, v.end, v.rule, feats)])

@@ -34,7 +34,7 @@ _YEAR_WITH = regex.compile(r"\s*\((?:năm\s+)?(\d{4})\)|\s+(?:(?:của|trong|và
 def subject_after(scope, v: Mention) -> tuple[dict | None, str, dict[str, float]] | None:
     """(province record or None, how, features) when the value's subject stands right after it; else None."""
     for c in scope.subjects:
-        if c.attrs["role"] in ("region", "org") and 0 <= c.start - v.end <= 30 and LA_BEFORE.search(scope.between(v.end, c.start)):
+        if c.attrs["role"] in ("region", "org", "local") and 0 <= c.start - v.end <= 30 and LA_BEFORE.search(scope.between(v.end, c.start)):
             return None, c.attrs["role"], {f"subj_{c.attrs['role']}": 1.0}  # "thứ hai là khu vực Đông Nam Bộ"
     for p in scope.provinces:
         if p.start >= v.end and p.start - v.end <= 60:
@@ -53,6 +53,15 @@ def year_after(scope, v: Mention) -> tuple[int, str] | None:
     if m is None:
         return None
     return (int(m.group(1)), "paren") if m.group(1) else (int(m.group(2)), "written")
+
+
+#: "quán quân của bảng xếp hạng năm ngoái", "vị trí 28 của năm trước": the previous edition's value.
+_PREVIOUS = regex.compile(r"\s*(?:của\s+)?(?:bảng\s+xếp\s+hạng\s+)?(?:năm|kỳ)\s+(?:ngoái|trước)(?!\s*\d)", regex.I)
+
+
+def previous_edition_after(scope, v: Mention) -> bool:
+    """Whether the value is written with "năm ngoái"/"năm trước": it is the previous edition's."""
+    return _PREVIOUS.match(scope.text, v.end - scope.start) is not None
 
 
 def years_taken(scope, v: Mention) -> set[int]:

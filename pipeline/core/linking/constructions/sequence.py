@@ -65,7 +65,7 @@ def extend(scope, out: list[Candidate]) -> list[Candidate]:
             index = idx.attrs["index"]
         year, yhow = slots.year_for(scope, cue)
         done = out + new
-        ranked = {c.fields["province"] for c in done if c.type == "rank"}
+        ranked = {c.fields["province"] for c in done if c.type == "rank" and c.fields.get("year") == year}
         if from_first:  # "theo thứ tự là: A, B, C": the list itself starts at the first place
             last = 0
         else:
