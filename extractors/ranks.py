@@ -16,6 +16,8 @@ events (``năm thứ 7``, ``lần thứ hai``, ``Phiên họp thứ 5``) and wee
 []
 >>> list(find_ranks("ba địa phương dẫn đầu chỉ số PAPI là A, B và C; một số tỉnh dẫn đầu: A, B"))
 []
+>>> [m.attrs["rank"] for m in find_ranks("các tỉnh, thành phố thì đứng đầu vẫn là tỉnh Quảng Ninh; 2 vị trí dẫn đầu thuộc về A và B")]
+[1]
 >>> list(find_ranks("Thứ 5, 16/11/2023, đã thực hiện 23/30 nhiệm vụ, năm thứ 7 liên tiếp, Phiên họp thứ 5, Kỳ họp thứ 4"))
 []
 >>> [(m.attrs["rank"], m.attrs["total"]) for m in find_ranks("PCI tăng 10 bậc, xếp 14/63 tỉnh, thành phố; xếp 3 loại")]
@@ -64,6 +66,10 @@ _ECONOMIC_OBJECT = regex.compile(
     rf"\s+(?:{lexicon.pattern('national')}\s+)?(?:về\s+)?(?:(?:tổng\s+)?thu\s+(?:ngân\s+sách|hút)|xuất\s+khẩu|nhập\s+khẩu|"
     r"tăng\s+trưởng|GRDP|GDP|doanh\s+thu|sản\s+lượng|thu\s+nhập|giải\s+ngân|vốn\s+(?:đầu\s+tư|FDI)|FDI|kim\s+ngạch)",
     regex.IGNORECASE)
+#: "đứng đầu (vẫn) là X", "dẫn đầu thuộc về X": one holder of the first place, named right after.
+_NAMED_AFTER = regex.compile(r"\s+(?:(?:vẫn|tiếp\s+tục|cũng|lại)\s+)?(?:là|thuộc\s+về)\s+(?:tỉnh|thành\s+phố|TP)?", regex.I)
+#: A counted group right before: "2 vị trí dẫn đầu (thuộc về A và B)", "nhóm 5 tỉnh dẫn đầu" — no position.
+_COUNTED_BEFORE = regex.compile(r"(?:(?:\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:vị\s+trí|tỉnh|địa\s+phương|đơn\s+vị|thành\s+phố)|nhóm|tốp|top)[\p{L}\d\s]{0,30}$", regex.I)
 _NATIONAL_AFTER = regex.compile(rf"^\s*(?:của\s+|trong\s+|trên\s+)?{lexicon.pattern('national')}", regex.IGNORECASE)
 _TOTAL_AFTER = regex.compile(r"^\s*(?:trong|trên|/)\s*(?:tổng\s+số\s+)?(?P<total>\d{2})\s+(?:tỉnh|địa\s+phương|đơn\s+vị)", regex.IGNORECASE)
 
@@ -162,6 +168,11 @@ def _bad_word_context(text: str, m: regex.Match) -> bool:
         return True
     if ("dẫn" in cue or "đứng đầu" in cue) and _ECONOMIC_OBJECT.match(text, m.end()):
         return True  # "dẫn đầu thu ngân sách cả nước": first in an economic measure, not in an index
+    if "dẫn" in cue or "đứng đầu" in cue:
+        if _COUNTED_BEFORE.search(left + m.group()):
+            return True   # "2 vị trí dẫn đầu thuộc về A và B", "nhóm 5 tỉnh dẫn đầu": a counted group
+        if _NAMED_AFTER.match(text, m.end()):
+            return False  # "… thì đứng đầu vẫn là tỉnh Quảng Ninh": the position, named right after
     if "dẫn" in cue or "đứng đầu" in cue:
         # "nhóm 10 tỉnh dẫn đầu", "tốp dẫn đầu", "5 đơn vị dẫn đầu": a group, not a position
         if _GROUP_BEFORE.search(left) and not regex.search(r"(?:là|vị\s+trí|giữ|ở)\s+$", left, regex.I):

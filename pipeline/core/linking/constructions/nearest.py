@@ -147,7 +147,9 @@ def _percent_as_score(a, v: Mention, subj, how, modality) -> list[Candidate]:
     """"chỉ số SIPAS đạt 86,72%": a percentage that is a percent-valued index's score."""
     text, base = a.text, a.start
     left = text[max(0, v.start - base - 25):v.start - base]
-    if not regex.search(r"(?:đạt|là|số\s+điểm|với|ở)\s+(?:mức\s+)?$", left, regex.I):
+    as_points = regex.match(r"\s*điểm", text[v.end - base:v.end - base + 8]) is not None  # "(90,10% điểm)"
+    if not (regex.search(r"(?:đạt|là|số\s+điểm|với|ở)\s+(?:mức\s+)?$", left, regex.I)
+            or (as_points and left.rstrip().endswith("("))):
         return []
     idx, ihow = slots.index_for(a, v)
     cs, ce = a.clause(v.start)
