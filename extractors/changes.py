@@ -58,7 +58,7 @@ def find_changes(text: str, offset: int = 0) -> Iterator[Mention]:
         out.append(Mention("rank_change", m.start() + offset, m.end() + offset, m.group(),
                            {"delta": delta, "unit": m.group("unit").lower()}, "rank_change"))
         taken.append((m.start(), m.end()))
-    for m in _ELIDED.finditer(text):
+    for m in (_ELIDED.finditer(text) if " và " in text or " cùng " in text else ()):
         # "tăng 3,3 điểm và 8 bậc": the verb of a score change also moves the rank
         if any(s <= m.start("n") < e for s, e in taken):
             continue

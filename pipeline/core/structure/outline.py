@@ -145,6 +145,8 @@ def outline_context(text: str) -> list[tuple[int, int, dict]]:
     ``index`` (a code) and ``year``, each None when no enclosing heading or item names it.
     Text outside any outline gets no span.
     """
+    if "\n" not in text and ")" not in text:
+        return []  # markers start a line ("1.", "-") or close a letter ("a)"): plain news has neither
     markers = _markers(text)
     if not markers:
         return []

@@ -46,6 +46,8 @@ def _names_before(scope, cue_start: int) -> list:
 
 
 def extend(scope, out: list[Candidate]) -> list[Candidate]:
+    if not scope.provinces:
+        return []  # nothing to place (most sentences: skip the cue scan)
     text, base = scope.text, scope.start
     new: list[Candidate] = []
     cues = [(m, False) for m in _SEQUENCE.finditer(text)] + [(m, True) for m in _FROM_FIRST.finditer(text)]
