@@ -73,6 +73,16 @@ def acronym_pattern() -> str:
     return "(?:" + "|".join(r"\s*".join(re.escape(w) for w in n.split()) for n in names) + ")"
 
 
+def mentions_an_index(text: str) -> bool:
+    """Whether ``text`` holds any index alias at all (the gate :func:`find_indices` uses): a cheap
+    test before reading a whole document's structure.
+
+    >>> mentions_an_index("Bảng xếp hạng chỉ số PCI năm 2023"), mentions_an_index("Giá vàng hôm nay tăng")
+    (True, False)
+    """
+    return _load()[2].search(text.lower()) is not None
+
+
 def find_indices(text: str, offset: int = 0) -> Iterator[Mention]:
     """Index and component mentions in ``text``, longest match first, no overlaps.
 

@@ -19,7 +19,7 @@ from itertools import groupby
 
 import regex
 
-from extractors.indices import acronym_pattern
+from extractors.indices import acronym_pattern, mentions_an_index
 from extractors.provinces import document_shadow
 
 from pipeline.core.alternatives import expand
@@ -56,13 +56,15 @@ def candidates(doc: Document, *, alternatives: bool = False) -> list[tuple[Candi
         return []
     post = is_post_merger(doc)
     ctx = DocContext(main_province=main_province_record(doc), era_total=34 if post else 63, post_merger=post)
-    ctx.edition_year = edition_year(doc.text)
+    ctx.edition_year = first_edition = edition_year(doc.text)
     out = []
     shadow = document_shadow(doc.text)  # computed for the article's province just above
     sentences = split_sentences(doc.text, until=hints.end)
     passing = [hints.sentence(s.start, s.end, s.text) for s in sentences]
     last = max((i for i, ok in enumerate(passing) if ok), default=-1)
-    outline = OutlineIndex(outline_context(doc.text))
+    # tables and outlines name their index in a title, header or item: a document naming none has none to read
+    structured = "\n" in doc.text and mentions_an_index(doc.text)
+    outline = OutlineIndex(outline_context(doc.text) if structured else [])
     for sent, ok in zip(sentences[:last + 1], passing):  # nothing after the last passing sentence can hold a fact
         # sentences the prefilter rejects still tell the next ones their subject, index and year
         mentions = sentence_mentions(sent, values=ok, doc_shadow=shadow)
@@ -74,7 +76,7 @@ def candidates(doc: Document, *, alternatives: bool = False) -> list[tuple[Candi
         links = link_sentence(sent, mentions, ctx, outline=heading is not None)
         cands = expand(links.scope, links.candidates) + expand(links.scope, links.dropped) if alternatives else links.candidates
         out.extend((cand, sent) for cand in cands)
-    rows = table_rows(doc.text, post_merger=post, era_total=ctx.era_total, default_year=edition_year(doc.text),
+    rows = [] if not structured else table_rows(doc.text, post_merger=post, era_total=ctx.era_total, default_year=first_edition,
                       main_province=ctx.main_province)
     return _with_table_rows(out, rows) if rows else out
 

@@ -34,6 +34,8 @@ from extractors.years import find_years
 _HEADING = regex.compile(r"(?m)^[ \t]*(?:(?P<num>\d{1,2})[.)]|(?P<roman>[IVX]{1,4})[.)])(?=[ \t]+\S)")
 _SUBNUM = regex.compile(r"(?m)^[ \t]*(?P<num>\d{1,2}\.\d{1,2})\.?(?=[ \t]+\S)")
 _LETTER = regex.compile(r"(?:(?<=^)|(?<=[\s:;.,]))(?P<letter>[a-zđ])\)(?=[ \t]+\S)", regex.M)
+#: A cheap necessary condition for an inline letter item ("a) PAR INDEX"), before the full marker scan.
+_INLINE_LETTER = regex.compile(r"[a-zđ]\)[ \t]")
 _LETTER_DOT = regex.compile(r"(?m)^[ \t]*(?P<letter>[a-zđ])\.(?=[ \t]+\S)")
 _BULLET = regex.compile(r"(?m)^[ \t]*(?P<bullet>[-+•*–])(?=[ \t]+\S)")
 #: The label of an item: its words up to the first colon (or the end of a short clause).
@@ -145,8 +147,8 @@ def outline_context(text: str) -> list[tuple[int, int, dict]]:
     ``index`` (a code) and ``year``, each None when no enclosing heading or item names it.
     Text outside any outline gets no span.
     """
-    if "\n" not in text and ")" not in text:
-        return []  # markers start a line ("1.", "-") or close a letter ("a)"): plain news has neither
+    if "\n" not in text and not _INLINE_LETTER.search(text):
+        return []  # markers start a line ("1.", "-") or are a letter item ("a) "): a one-line article has neither
     markers = _markers(text)
     if not markers:
         return []

@@ -544,6 +544,8 @@ def table_rows(text: str, *, post_merger: bool, era_total: int, default_year: in
     ``main_province``: the article's province, the subject of a profile whose title names none.
     """
     out: list[tuple[Candidate, Sentence]] = []
+    if "\n" not in text:
+        return out  # a table is rows of lines: a one-line article (most scraped news) holds none
     for table in find_tables(text):
         read = _read_profile if table.profile else _read_ranking
         for cand, row in read(table, post_merger=post_merger, era_total=era_total, default_year=default_year,
