@@ -45,7 +45,8 @@ _FIRST = {"international": "Ll0123456789tTqQ", "local": "CSUỦhtq", "running": 
 #: Roles whose words are rare: their branches join the scan only when one of these words is in the
 #: sentence (a plain substring test), since trying them at every "t", "x" or digit costs more than
 #: the rest of the scan. Normalised text separates words by single spaces, so a cue that matches
-#: holds its gate word (only a cue broken across a line break would be missed).
+#: holds its gate word (only a cue broken across a line break would be missed). A new cue word of
+#: a gated role (lexicon list ``international``, or the ``local`` pattern) needs its gate word here.
 _GATES = {"international": ("Liên", "LHQ", "quốc gia", "thế giới", "quốc tế"),
           "local": ("Chi cục", "Cục", "Sở", "UBND", "Ủy ban", "huyện", "thị xã", "quận")}
 
