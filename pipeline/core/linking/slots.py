@@ -16,6 +16,7 @@ from extractors.mention import Mention
 from extractors.targets import TARGET_CUE
 
 from extractors import lexicon
+from pipeline.core.linking import lists
 from pipeline.core.linking.constructions import parenthetical
 from pipeline.core.linking.context import VIETNAM
 
@@ -30,20 +31,13 @@ _OWNED_YEAR = regex.compile(r"\s*(?:\)\s*)?(?:là|đạt|được)\s+\d")
 _LANDMARK = regex.compile(r"(?:vượt\s+qua|bỏ\s+xa|so\s+với|\bhơn|\bsau|\bnhư|\btrên)\s+(?:(?:các\s+|những\s+)?(?:tỉnh|thành\s+phố|địa\s+phương)\s+)?(?:TP\.?\s*)?$", regex.I)
 #: "Phú Thọ (hạng 24/63 với 66,30 điểm)": a value inside the parenthesis right after a name is that name's.
 _OWN_PAREN = regex.compile(r"\s*\([^()]*$")
-_LIST_JOIN = regex.compile(r"\s*(?:,|và)\s*(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?", regex.I)
 #: "(năm 2023 đứng thứ 27)": a year opening the parenthesis the value stands in.
 _PAREN_LEAD_YEAR = regex.compile(r"\(\s*(?:năm\s+|trong\s+năm\s+)?(\d{4})\b[^()]{0,30}$")
 
 
 def _is_landmark(scope, p: Mention) -> bool:
     """Whether province ``p`` (or the list it ends) follows a preposition of comparison."""
-    names = sorted((q for q in scope.provinces if q.end <= p.start), key=lambda q: -q.end)
-    first = p
-    for q in names:  # walk back over "A, B và" to the list's first name
-        if _LIST_JOIN.fullmatch(scope.between(q.end, first.start)):
-            first = q
-        else:
-            break
+    first = lists.run_ending_with(scope, p, scope.provinces)[0]  # "như A, B": the list's first name
     return bool(_LANDMARK.search(scope.text[max(0, first.start - scope.start - 40):first.start - scope.start]))
 
 

@@ -14,8 +14,9 @@ import regex
 
 from extractors import lexicon
 
+from pipeline.core.linking import lists
+
 NAME = "enumeration"
-_NAME_JOIN = regex.compile(r"\s*(?:,|;|và|cùng)\s*(?:(?:và|cùng)\s+)?(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?", regex.I)
 _VALUE_JOIN = regex.compile(r"\s*(?:,|;|và)\s*(?:và\s+)?(?:(?:thứ|vị\s+trí|hạng)\s+)?", regex.I)
 _KINDS = ("rank", "score", "rank_change", "score_change")
 _RESPECTIVELY = regex.compile(r"\s*(?:đã\s+|đều\s+)?" + lexicon.pattern("respectively"), regex.I)
@@ -35,7 +36,7 @@ def _runs(items, text: str, base: int, join) -> list[list]:
 def bind(scope) -> dict[int, dict]:
     """Value start -> subject record for each value of an enumeration paired with a list of names."""
     text, base = scope.text, scope.start
-    names = _runs(scope.provinces, text, base, _NAME_JOIN)
+    names = lists.name_runs(scope)
     out: dict[int, dict] = {}
     for kind in _KINDS:
         for values in _runs(scope.by_kind.get(kind, []), text, base, _VALUE_JOIN):

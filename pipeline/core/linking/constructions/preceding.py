@@ -11,17 +11,14 @@ clause, only words such as "về chỉ số PCI" (no other province or value).
 """
 from __future__ import annotations
 
-import regex
-
 from extractors import lexicon
 
+from pipeline.core.linking import lists
 from pipeline.records import Candidate
 
 NAME = "preceding"
 _BEFORE = lexicon.compiled("preceding")
 _AFTER = lexicon.compiled("following")
-#: Between two listed names: a comma or "và", after a name's own figure in parentheses.
-_JOIN = regex.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:,|và)\s*(?:và\s+)?(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?", regex.I)
 
 
 def extend(scope, out: list[Candidate]) -> list[Candidate]:
@@ -46,7 +43,7 @@ def extend(scope, out: list[Candidate]) -> list[Candidate]:
             if p.start < pos:
                 continue
             gap = text[pos - base:p.start - base]
-            if names and not _JOIN.fullmatch(gap) or not names and gap.strip():
+            if names and not lists.joined(scope, names[-1], p) or not names and gap.strip():
                 break
             names.append(p)
             pos = p.end

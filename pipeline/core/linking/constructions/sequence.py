@@ -17,7 +17,7 @@ import regex
 from extractors import lexicon
 from extractors.mention import Mention
 
-from pipeline.core.linking import slots
+from pipeline.core.linking import lists, slots
 from pipeline.records import Candidate
 
 NAME = "sequence"
@@ -28,7 +28,6 @@ _MEMBERSHIP_AFTER = regex.compile(r"^[^.;]{0,30}?\b(?:trong\s+nh+óm|nằm\s+tro
 
 #: Between a list of names and the cue that places them: "lần lượt chiếm hai", "đều giữ", "là".
 _BEFORE_CUE = regex.compile(rf"\s*(?:{lexicon.pattern('respectively')}\s+|đều\s+)?(?:chiếm|giữ|đứng|xếp|là)?\s*(?:(?:hai|ba|bốn|năm|sáu|\d+)\s+)?", regex.I)
-_NAME_JOIN = regex.compile(r"\s*(?:,|và)\s*(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?", regex.I)
 
 
 def _names_before(scope, cue_start: int) -> list:
@@ -37,11 +36,7 @@ def _names_before(scope, cue_start: int) -> list:
     before = sorted((p for p in scope.provinces if cs <= p.start and p.end <= cue_start), key=lambda p: p.start)
     if not before or not _BEFORE_CUE.fullmatch(scope.between(before[-1].end, cue_start)):
         return []
-    run = [before[-1]]
-    for p in reversed(before[:-1]):
-        if not _NAME_JOIN.fullmatch(scope.between(p.end, run[0].start)):
-            break
-        run.insert(0, p)
+    run = lists.run_ending_with(scope, before[-1], before)
     return run if len(run) > 1 else []
 
 
