@@ -6,6 +6,11 @@
 * ``average``: "điểm trung bình", "giá trị bình quân" — a national summary figure (Việt Nam);
 * ``region``: "vùng ĐBSCL", "khu vực Đông Nam Bộ" — regional figures are not facts;
 * ``plural``: "8 tỉnh, thành phố cùng đứng", "các tỉnh đều" — a set of units shares the figure;
+* ``units``: a counted set of the country's provinces ("57/63 tỉnh, thành phố", "toàn bộ 63 địa
+  phương", "13 tỉnh, thành", "12/89 bộ, tỉnh") — a national figure, no province's; not after a rank
+  word or a preposition of scope ("thứ 5/63 tỉnh", "trong 63 tỉnh, thành phố");
+* ``member``: an unnamed member picked by a superlative ("tỉnh có mức tăng cao nhất", "nơi giảm
+  nhiều nhất", "địa phương tăng ít nhất") — none of the named provinces;
 * ``international``: rankings of countries ("Liên Hợp Quốc", "thứ 71/193 quốc gia", "thế giới") — no
   province's figures;
 * ``local``: the article province's own agencies and lower units ("Cục Thuế", "Sở Nội vụ", "huyện
@@ -27,6 +32,8 @@ from . import lexicon
 from .mention import Mention
 
 _PATTERNS = {
+    "member": r"(?<![\p{L}])(?:[Nn]ơi|[Tt]ỉnh|[Đđ]ịa\s+phương|[Đđ]ơn\s+vị)\s+(?:có\s+)?(?:(?:mức|tỷ\s+lệ|tốc\s+độ|chỉ\s+số|điểm(?:\s+số)?)\s+)?(?:tăng|giảm|cao|thấp|tụt|đạt)(?:\s+(?:điểm|hạng|bậc|nhiều|mạnh|ít|cao|thấp)){0,2}\s+nhất",
+    "units": r"(?<![\p{L}\d/,.])(?<!(?:thứ|hạng|vị\s+trí|số|bậc|top|xếp|đứng|trong|trên|của|với|giữa|nhóm)\s+)(?:\d{1,2}\s*/\s*(?:63|34)\s+(?:tỉnh|địa\s+phương|đơn\s+vị)(?:,\s*thành(?:\s+phố)?)?|\d{1,2}\s*/\s*\d{2,3}\s+bộ,\s*(?:ngành,\s*)?(?:tỉnh|địa\s+phương)|(?:63|34)\s+(?:tỉnh|địa\s+phương)(?:,\s*thành(?:\s+phố)?)?|\d{1,2}\s+tỉnh,\s*thành(?:\s+phố)?)",
     "running": r"(?:[Tt]ỉnh|[Đđ]ịa\s+phương|[Tt]hành\s+phố)\s+này|(?<!(?:các|những|nhiều|từng|mỗi|\d)\s+)(?<![\p{L}])[Đđ]ịa\s+phương(?!\s+(?:khác|các|hai))|[Tt]hành\s+phố\s+cảng",
     "anaphora": r"(?<!(?:cấp|các|những|nhiều|mỗi|từng|\d)\s+)(?:(?:của|toàn)\s+)?(?:[Tt]ỉnh|TỈNH)(?:\s+ta|\s+nhà)?(?!\s+(?:ủy|uỷ|đoàn|lộ|thành|ban|trưởng|\p{Lu}))",
     "average": r"(?i:(?:giá\s+trị|điểm(?:\s+số)?|chỉ\s+số)[^,.;]{0,30}?\s(?:trung\s+bình|bình\s+quân|trung\s+vị)|(?:trung\s+bình|bình\s+quân)\s+(?:" + lexicon.pattern("national") + "|chung)|" + lexicon.pattern("national_figure") + ")",
@@ -40,7 +47,7 @@ _PATTERNS = {
 #: The letters each pattern can start with. Several patterns open with a look-behind, which
 #: the engine would otherwise evaluate at every position of the sentence; checking the first
 #: letter before it makes the scan ~1.5x faster and cannot change a match.
-_FIRST = {"international": "Ll0123456789tTqQ", "local": "CSUỦhtq", "running": "TtĐđ", "anaphora": "cTt", "average": "GgĐđCcTtBbDPS", "national": "ctBb",
+_FIRST = {"member": "NnTtĐđ", "units": "0123456789", "international": "Ll0123456789tTqQ", "local": "CSUỦhtq", "running": "TtĐđ", "anaphora": "cTt", "average": "GgĐđCcTtBbDPS", "national": "ctBb",
           "region": "vkmĐTB", "plural": "0123456789cnCN", "org": "0123456789cnCNgGvVkBĐTỦ"}
 #: Roles whose words are rare: their branches join the scan only when one of these words is in the
 #: sentence (a plain substring test), since trying them at every "t", "x" or digit costs more than

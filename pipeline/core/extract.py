@@ -28,7 +28,7 @@ from pipeline.core.linking import DocContext, link_sentence
 from pipeline.core.mentions import sentence_mentions
 from pipeline.core.prefilter import Hints
 from pipeline.records import FACT_TYPES, Candidate, Document, Fact, fact_key
-from pipeline.core.resolve import is_post_merger, main_province_record
+from pipeline.core.resolve import document_date, is_post_merger, main_province_record
 from pipeline.core.sanity import plausible
 from pipeline.core.segment import split_sentences
 from pipeline.core.structure.outline import OutlineIndex, outline_context
@@ -55,7 +55,9 @@ def candidates(doc: Document, *, alternatives: bool = False) -> list[tuple[Candi
     if not hints.any():
         return []
     post = is_post_merger(doc)
-    ctx = DocContext(main_province=main_province_record(doc), era_total=34 if post else 63, post_merger=post)
+    date = document_date(doc)
+    ctx = DocContext(main_province=main_province_record(doc), era_total=34 if post else 63, post_merger=post,
+                     text=doc.text, date_year=date[0] if date is not None else None)
     ctx.edition_year = first_edition = edition_year(doc.text)
     out = []
     shadow = document_shadow(doc.text)  # computed for the article's province just above

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from extractors.mention import Mention
 
 from pipeline.core.linking.constructions import enumeration, nearest, preceding, respectively, sequence
-from pipeline.core.linking.context import LEAD_YEAR, DocContext, record_of
+from pipeline.core.linking.context import LEAD_YEAR, VIETNAM, DocContext, record_of
 from pipeline.core.linking.scope import VALUE_KINDS, Scope
 from pipeline.core.segment import Sentence
 from pipeline.records import Candidate
@@ -87,6 +87,10 @@ def _carry(scope: Scope, out: list[Candidate], ctx: DocContext) -> None:
         ctx.subject = record_of(named[-1].fields)
     elif scope.provinces:
         ctx.subject = scope.provinces[-1].attrs
+    elif any(c.fields.get("province") == "Việt Nam" and "subj_national" in c.features for c in out):
+        # the nation's own figures and no name: "DTI quốc gia đạt 0,7955. Trong đó, chính quyền số đạt
+        # 0,7582, …"; "sản lượng cả nước đạt … (28,2%). Tổng diện tích … (100,1%)"
+        ctx.subject = VIETNAM
     if scope.index_pool and any(m.attrs["strength"] == "strong" for m in scope.index_pool):
         ctx.index = [m for m in scope.index_pool if m.attrs["strength"] == "strong"][-1].attrs["index"]
     anchored = [(y, m.attrs["index"]) for y, m in ((scope.index_year(m), m) for m in scope.indices) if y is not None]

@@ -12,6 +12,7 @@ from typing import Any
 
 import regex
 
+from extractors.indices import find_indices, mentions_an_index
 from extractors.provinces import merged_unit
 
 #: The nation as a subject: national averages and national percentages (SCHEMA.md).
@@ -31,6 +32,30 @@ class DocContext:
     year_source: str | None = None  # how ``year`` was set: "index:PCI" ("PCI 2023") or "lead" ("Năm 2023, ...")
     edition_year: int | None = None  # first "PCI 2023"-style year of the document: a last resort
     last_rank: dict = field(default_factory=dict)  # (index, year) -> last rank given
+    #: the whole document, read only when a value finds no index or year anywhere else
+    text: str = field(default="", repr=False)
+    date_year: int | None = None
+    _document: dict = field(default_factory=dict, repr=False)
+
+    def document_index(self) -> str | None:
+        """The one index the whole document names, for values stated before it is named (a photo
+        essay's captions "Vĩnh Long (66,1 điểm) đứng thứ 6" before "bảng xếp hạng PCI 2017"); None
+        when the document names none or several."""
+        if "index" not in self._document:
+            codes = {m.attrs["index"] for m in find_indices(self.text) if m.attrs["strength"] == "strong"} - {"OTHER"} \
+                if mentions_an_index(self.text) else set()
+            self._document["index"] = codes.pop() if len(codes) == 1 else None
+        return self._document["index"]
+
+    def document_year(self) -> int | None:
+        """The latest year the document reports ("năm 2021 … còn năm 2022 …"), not after it was
+        written and not a goal ("đến năm 2025", "giai đoạn 2021-2025"): the edition an article that
+        never names one ("năm nay", "tiếp tục dẫn đầu") is about. A last resort after the running year."""
+        if "year" not in self._document:
+            years = [int(m.group(1)) for m in _REPORTED_YEAR.finditer(self.text)]
+            years = [y for y in years if self.date_year is None or y <= self.date_year]
+            self._document["year"] = max(years, default=None)
+        return self._document["year"]
 
     def enter_outline(self, heading: dict) -> None:
         """An outline item's inherited heading ({"province", "index", "year"}, from
@@ -83,6 +108,9 @@ def record_of(fields: dict[str, Any]) -> dict:
     """The province record behind a fact's fields (the running subject for the next sentences)."""
     return {"name": fields["province"], "code": fields.get("province_code"), "province_2025": fields.get("province_2025")}
 
+
+#: "năm 2022" as the time of a figure, not a goal or a period's end ("đến năm 2025", "2021-2025").
+_REPORTED_YEAR = regex.compile(r"(?<!(?:đến|tới|giai\s+đoạn|kỳ|từ)\s+)(?<![-–/]\s*)[Nn]ăm\s+((?:19|20)\d\d)(?!\d|\s*[-–]\s*\d)")
 
 #: "Năm 2023, …", "Trong năm 2023, …": a sentence that opens with the year it reports.
 LEAD_YEAR = regex.compile(r"\s*(?:date\s+[\d-]+\s+)?(?:Trong\s+|Tính\s+đến\s+)?[Nn]ăm\s+(\d{4})\s*,")

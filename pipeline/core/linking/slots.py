@@ -26,6 +26,7 @@ _VE_BEFORE = regex.compile(r"(?:về|ở|của|trong|trên)\s+(?:(?:các|cả|\d
 # with other verbs it is a plain obligation ("chỉ phải trả trước 20%"), and "không phải" a negation.
 _TARGET_EXTRA = lexicon.compiled("near_goal_cue")
 _NOT_TARGET = regex.compile(r"so\s+với\s+(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)|(?:vượt|hoàn\s+thành|đạt\s+và\s+vượt)\s+(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)", regex.I)
+_CURRENT_EDITION = lexicon.compiled("current_edition")
 _OWNED_YEAR = regex.compile(r"\s*(?:\)\s*)?(?:là|đạt|được)\s+\d")
 #: Before a province that is a point of comparison, not the subject: "vượt qua X", "so với X", "hơn X", "như A, B".
 _LANDMARK = regex.compile(r"(?:vượt\s+qua|bỏ\s+xa|so\s+với|\bhơn|\bsau|\bnhư|\btrên)\s+(?:(?:các\s+|những\s+)?(?:tỉnh|thành\s+phố|địa\s+phương)\s+)?(?:TP\.?\s*)?$", regex.I)
@@ -41,6 +42,28 @@ def _is_landmark(scope, p: Mention) -> bool:
     return bool(_LANDMARK.search(scope.text[max(0, first.start - scope.start - 40):first.start - scope.start]))
 
 
+#: "trong đó", "trong số đó": what follows picks members out of the set just named.
+_AMONG = regex.compile(r"trong\s+(?:số\s+)?(?:đó|này)", regex.I)
+
+
+def ranking_scope(scope, cue: Mention) -> bool:
+    """Whether a national cue is the field of a ranking ("xếp thứ 38/63 tỉnh, thành phố trong cả nước",
+    "dẫn đầu cả nước"): a rank stated before it in its clause. It is then no subject of the figures
+    around it ("…; chỉ số PAPI đạt tỷ lệ 50,77%" stays the province's)."""
+    cs, _ = scope.clause(cue.start)
+    return any(max(cs, cue.start - 80) <= m.start < cue.start for k in ("rank", "rank_change") for m in scope.by_kind.get(k, []))
+
+
+def _picked_from_a_set(scope, cue: Mention) -> bool:
+    """Whether a superlative's unnamed unit ("tỉnh tăng cao nhất") is one of a set of provinces named
+    before it ("57/63 tỉnh, thành phố …, trong đó tỉnh …"), or a "nơi"/"đơn vị" (never the article's own)."""
+    if not cue.text.lower().startswith("tỉnh"):
+        return True
+    left = scope.between(scope.start, cue.start)
+    return bool(_AMONG.search(left)) or any(
+        c.attrs["role"] in ("units", "plural") and c.end <= cue.start for c in scope.subjects)
+
+
 def subject_for(scope, v: Mention) -> tuple[dict | None, str, dict[str, float]]:
     """(province record, how, features) for value ``v``; province None = no subject."""
     if v.start in scope.bindings:
@@ -51,7 +74,7 @@ def subject_for(scope, v: Mention) -> tuple[dict | None, str, dict[str, float]]:
     if v.kind != "percentage" and any(c.attrs["role"] == "international" and cs <= c.start < ce for c in scope.subjects):
         return None, "international", {"subj_international": 1.0}
     # 1. "(Sóc Trăng)" right after the value, or "... là X" / "thuộc về X" after it.
-    found = parenthetical.subject_after(scope, v)
+    found = None if parenthetical.inside_own_parenthesis(scope, v) else parenthetical.subject_after(scope, v)
     if found is not None:
         return found
     # 2. nearest cue before the value, walking back through the sentence.
@@ -64,7 +87,7 @@ def subject_for(scope, v: Mention) -> tuple[dict | None, str, dict[str, float]]:
             return cue.attrs, how, {f"subj_{how}": 1.0, "subj_dist": v.start - cue.end}
         role = cue.attrs["role"]
         if role == "national":
-            if v.kind == "percentage":
+            if v.kind == "percentage" and not ranking_scope(scope, cue):
                 return VIETNAM, "national", {"subj_national": 1.0}
             if v.kind in ("score", "score_change") and cue.start >= cs and not any(
                     cs <= m.start < cue.start for m in [*scope.provinces, *scope.subjects]) and not scope.values_between(
@@ -78,6 +101,15 @@ def subject_for(scope, v: Mention) -> tuple[dict | None, str, dict[str, float]]:
             continue
         if role == "plural" and v.kind == "percentage":
             continue  # a share of a set of units still belongs to the article's subject
+        if role == "units":  # "63/63 địa phương đều đạt trên 80%": the country's provinces as a set
+            return (VIETNAM if v.kind == "percentage" else None), "units", {"subj_units": 1.0}
+        if role == "member":
+            prior = [p for p in scope.provinces if cs <= p.end <= cue.start]
+            if prior:  # "Bình Thuận là tỉnh tăng cao nhất (6,39%)": the named province
+                return max(prior, key=lambda p: p.end).attrs, how, {f"subj_{how}": 1.0}
+            if v.kind != "percentage" or _picked_from_a_set(scope, cue):
+                return None, "unnamed", {"subj_unnamed": 1.0}  # "trong đó tỉnh tăng cao nhất là 9,39%"
+            return (ctx.main_province or ctx.subject), "anaphora", {"subj_anaphora": 1.0}
         if role == "region" and v.kind in ("rank", "rank_change") and regex.search(r"(?:trong|ở|tại|của)\s+$", text[max(0, cue.start - base - 8):cue.start - base]):
             continue  # "thăng 1 bậc trong vùng TD&MNPB": a scope, not a subject
         if role in ("anaphora", "running"):
@@ -97,6 +129,8 @@ def subject_for(scope, v: Mention) -> tuple[dict | None, str, dict[str, float]]:
         if not scope.values_between(v.end, p.start):
             return p.attrs, "clause_after", {"subj_clause_after": 1.0}
     # 4. the running subject, else the article's province.
+    if ctx.subject is VIETNAM and v.kind in ("rank", "rank_change"):
+        return ctx.main_province, "main", {"subj_main": 1.0}  # the nation's figures carried: no province's rank
     if ctx.subject is not None:
         return ctx.subject, "carry", {"subj_carry": 1.0}
     return ctx.main_province, "main", {"subj_main": 1.0}
@@ -171,7 +205,11 @@ def _year_for(scope, v: Mention, idx: Mention | None = None) -> tuple[int | None
     after_s = [y for y in scope.years if y.start >= v.end and own(y)]
     if after_s:
         return min(after_s, key=lambda y: y.start).attrs["year"], "sentence_after"
-    return (ctx.year or ctx.edition_year), "carry"
+    if ctx.year or ctx.edition_year:
+        return (ctx.year or ctx.edition_year), "carry"
+    if _CURRENT_EDITION.search(text):  # "năm nay", "tiếp tục dẫn đầu": the latest edition the article reports
+        return ctx.document_year(), "document"
+    return None, "carry"
 
 
 def base_year_for(scope, v: Mention, year: int | None) -> int | None:

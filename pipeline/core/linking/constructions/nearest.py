@@ -55,7 +55,7 @@ def candidates_for(a, v: Mention, dropped: list[Candidate] | None = None) -> lis
 
     if v.kind == "percentage":
         p = subj
-        if how in ("carry", "main") and a.subjects and any(s.attrs["role"] == "national" for s in a.subjects):
+        if how in ("carry", "main") and a.subjects and any(s.attrs["role"] == "national" and not slots.ranking_scope(a, s) for s in a.subjects):
             p = VIETNAM
         elif p is None and how == "local":
             p = a.ctx.main_province  # a district's or an agency's share belongs to the article's province
@@ -70,6 +70,8 @@ def candidates_for(a, v: Mention, dropped: list[Candidate] | None = None) -> lis
         return out
     idx, ihow = slots.index_for(a, v)
     index = idx.attrs["index"] if idx else ctx.index
+    if index is None and (index := ctx.document_index()) is not None:
+        ihow = "document"  # named nowhere up to here: the one index the document names
     if index == "OTHER" and dropped is not None and v.kind != "rank_target":
         # "Chỉ số đổi mới sáng tạo (PII) xếp thứ 2": an index outside the schema; offer the nearest named one
         named = [m for m in a.index_pool if m.attrs["index"] != "OTHER"]
@@ -160,7 +162,7 @@ def _percent_as_score(a, v: Mention, subj, how, modality) -> list[Candidate]:
         a.ctx.index if regex.search(r"số\s+điểm", left) or ranked_here else None)
     if index not in _PCT_INDICES or subj is None or v.attrs["in_range"] or ihow in ("ve_after", "clause_after", "sentence_after"):
         return []
-    if any(s.attrs["role"] in ("region", "plural") and cs <= s.start < v.start for s in a.subjects):
+    if any(s.attrs["role"] in ("region", "plural", "units") and cs <= s.start < v.start for s in a.subjects):
         return []  # a region's or a set of provinces' score is no province's
     year, yhow = slots.year_for(a, v, idx)
     f = {**a.province_fields(subj), "index": index, "year": year, "score": v.attrs["value"],

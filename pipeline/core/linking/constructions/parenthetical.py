@@ -46,6 +46,17 @@ def subject_after(scope, v: Mention) -> tuple[dict | None, str, dict[str, float]
     return None
 
 
+#: From a name to a value in the parenthesis opened right after it: "Bình Thuận (+6,39%)".
+_OWN_PAREN = regex.compile(r"\s*\([^()]{0,60}")
+
+
+def inside_own_parenthesis(scope, v: Mention) -> bool:
+    """Whether the value stands in a parenthesis opened right after a province's name ("tăng cao nhất
+    là Bình Thuận (+6,39%), thấp nhất là Lai Châu (+0,19%)"): that name is its subject, whatever follows."""
+    prior = [p for p in scope.provinces if p.end <= v.start]
+    return bool(prior) and _OWN_PAREN.fullmatch(scope.between(max(prior, key=lambda p: p.end).end, v.start)) is not None
+
+
 def year_after(scope, v: Mention) -> tuple[int, str] | None:
     """The year written right after the value, and how: ``paren`` for "thứ 27 (2023)", "(năm 2023)";
     ``written`` for "từ vị trí thứ 4 năm 2015", "28 của năm 2016"."""
