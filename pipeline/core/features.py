@@ -139,10 +139,10 @@ def _year_anchor(a: Scope, code: str | None) -> str:
     "other_index" ("ICT Index 2016" earlier, this is PCI), "lead" ("Năm 2023,")."""
     src = a.before.year_source or "none"
     if src.startswith("index:"):
-        other = src[6:]
-        if other == code:
+        others = src[6:].split(",")  # the indices listed before the year ("PAR INDEX, SIPAS và PCI 2024")
+        if code in others:
             return "same_index"
-        if code in _CO_PUBLISHED and _CO_PUBLISHED[code] == _CO_PUBLISHED.get(other):
+        if code in _CO_PUBLISHED and any(_CO_PUBLISHED[code] == _CO_PUBLISHED.get(o) for o in others):
             return "co_published_index"
         return "other_index"
     return src

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import regex
+
 from extractors.mention import Mention
 
 from pipeline.core.linking.constructions import enumeration, nearest, preceding, respectively, sequence
@@ -80,6 +82,21 @@ def link_sentence(sent: Sentence, mentions: list[Mention], ctx: DocContext, *, o
     return Links(scope, out, dropped)
 
 
+#: Between two listed indices: "PAR INDEX, SIPAS, PAPI, PCI và PGI năm 2024", "Chỉ số cải cách hành
+#: chính (PAR INDEX) và Chỉ số SIPAS năm 2023".
+_INDEX_JOIN = regex.compile(r"[\s(),;]*(?:(?:và|cùng)\s*)?[\s(]*(?:(?:chỉ\s+số|bộ\s+chỉ\s+số)\s+)?", regex.I)
+
+
+def _listed_with(scope: Scope, last: Mention) -> list[Mention]:
+    """The indices listed up to ``last``: a year written after the list is the edition of each."""
+    run = [last]
+    for m in sorted((m for m in scope.indices if m.end <= last.start), key=lambda m: -m.end):
+        if not _INDEX_JOIN.fullmatch(scope.between(m.end, run[0].start)):
+            break
+        run.insert(0, m)
+    return run
+
+
 def _carry(scope: Scope, out: list[Candidate], ctx: DocContext) -> None:
     """What this sentence tells the next: the running subject, index and year."""
     named = [c for c in out if c.type in ("rank", "score", "rank_change") and c.fields.get("province") not in (None, "Việt Nam")]
@@ -93,10 +110,11 @@ def _carry(scope: Scope, out: list[Candidate], ctx: DocContext) -> None:
         ctx.subject = VIETNAM
     if scope.index_pool and any(m.attrs["strength"] == "strong" for m in scope.index_pool):
         ctx.index = [m for m in scope.index_pool if m.attrs["strength"] == "strong"][-1].attrs["index"]
-    anchored = [(y, m.attrs["index"]) for y, m in ((scope.index_year(m), m) for m in scope.indices) if y is not None]
+    anchored = [(y, m) for y, m in ((scope.index_year(m), m) for m in scope.indices) if y is not None]
     lead = LEAD_YEAR.match(scope.text)
     if anchored:
-        ctx.year, ctx.year_source = anchored[-1][0], f"index:{anchored[-1][1]}"
+        codes = ",".join(sorted({m.attrs["index"] for m in _listed_with(scope, anchored[-1][1])}))
+        ctx.year, ctx.year_source = anchored[-1][0], f"index:{codes}"
         ctx.edition_year = ctx.edition_year or anchored[0][0]
     elif lead:
         ctx.year, ctx.year_source = int(lead.group(1)), "lead"
