@@ -100,6 +100,7 @@ def _listed_with(scope: Scope, last: Mention) -> list[Mention]:
 def _carry(scope: Scope, out: list[Candidate], ctx: DocContext) -> None:
     """What this sentence tells the next: the running subject, index and year."""
     named = [c for c in out if c.type in ("rank", "score", "rank_change") and c.fields.get("province") not in (None, "Việt Nam")]
+    ctx.value_year = next((c.fields.get("year") for c in reversed(named) if c.rule_choice), None)
     if named:
         ctx.subject = record_of(named[-1].fields)
     elif scope.provinces:

@@ -32,6 +32,7 @@ class DocContext:
     year_source: str | None = None  # how ``year`` was set: "index:PCI" ("PCI 2023") or "lead" ("Năm 2023, ...")
     edition_year: int | None = None  # first "PCI 2023"-style year of the document: a last resort
     last_rank: dict = field(default_factory=dict)  # (index, year) -> last rank given
+    value_year: int | None = None  # the year of the previous sentence's last figure ("Trong đó, …" reads it)
     #: the whole document, read only when a value finds no index or year anywhere else
     text: str = field(default="", repr=False)
     date_year: int | None = None

@@ -27,6 +27,8 @@ _VE_BEFORE = regex.compile(r"(?:về|ở|của|trong|trên)\s+(?:(?:các|cả|\d
 _TARGET_EXTRA = lexicon.compiled("near_goal_cue")
 _NOT_TARGET = regex.compile(r"so\s+với\s+(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)|(?:vượt|hoàn\s+thành|đạt\s+và\s+vượt)\s+(?:mục\s+tiêu|kế\s+hoạch|chỉ\s+tiêu)", regex.I)
 _CURRENT_EDITION = lexicon.compiled("current_edition")
+#: A sentence that details the one before ("Trong đó, …", "Cụ thể, …"): its figures are of that one's year.
+_ELABORATION = regex.compile(r"\s*(?:Trong\s+(?:số\s+)?đó|Cụ\s+thể)\s*[,:]", regex.I)
 _OWNED_YEAR = regex.compile(r"\s*(?:\)\s*)?(?:là|đạt|được)\s+\d")
 #: Before a province that is a point of comparison, not the subject: "vượt qua X", "so với X", "hơn X", "như A, B".
 _LANDMARK = regex.compile(r"(?:vượt\s+qua|bỏ\s+xa|so\s+với|\bhơn|\bsau|\bnhư|\btrên)\s+(?:(?:các\s+|những\s+)?(?:tỉnh|thành\s+phố|địa\s+phương)\s+)?(?:TP\.?\s*)?$", regex.I)
@@ -205,6 +207,8 @@ def _year_for(scope, v: Mention, idx: Mention | None = None) -> tuple[int | None
     after_s = [y for y in scope.years if y.start >= v.end and own(y)]
     if after_s:
         return min(after_s, key=lambda y: y.start).attrs["year"], "sentence_after"
+    if ctx.value_year and _ELABORATION.match(text):
+        return ctx.value_year, "elaboration"  # "… năm 2022 vươn lên thứ 2. Trong đó, chính quyền số xếp thứ 3"
     if ctx.year or ctx.edition_year:
         return (ctx.year or ctx.edition_year), "carry"
     if _CURRENT_EDITION.search(text):  # "năm nay", "tiếp tục dẫn đầu": the latest edition the article reports
