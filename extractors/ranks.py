@@ -168,9 +168,9 @@ def _bad_word_context(text: str, m: regex.Match) -> bool:
         return True
     if ("dẫn" in cue or "đứng đầu" in cue) and _ECONOMIC_OBJECT.match(text, m.end()):
         return True  # "dẫn đầu thu ngân sách cả nước": first in an economic measure, not in an index
-    if "dẫn" in cue or "đứng đầu" in cue:
+    if "dẫn" in cue or "đứng đầu" in cue or "cuối" in cue:
         if _COUNTED_BEFORE.search(left + m.group()):
-            return True   # "2 vị trí dẫn đầu thuộc về A và B", "nhóm 5 tỉnh dẫn đầu": a counted group
+            return True   # "2 vị trí dẫn đầu thuộc về A và B", "3 địa phương đứng cuối bảng": a counted group
         if _NAMED_AFTER.match(text, m.end()):
             return False  # "… thì đứng đầu vẫn là tỉnh Quảng Ninh": the position, named right after
     if "dẫn" in cue or "đứng đầu" in cue:

@@ -32,6 +32,7 @@ class DocContext:
     year_source: str | None = None  # how ``year`` was set: "index:PCI" ("PCI 2023") or "lead" ("Năm 2023, ...")
     edition_year: int | None = None  # first "PCI 2023"-style year of the document: a last resort
     last_rank: dict = field(default_factory=dict)  # (index, year) -> last rank given
+    ranks_of: dict = field(default_factory=dict)  # (province, index, year) -> its last rank given
     value_year: int | None = None  # the year of the previous sentence's last figure ("Trong đó, …" reads it)
     #: the whole document, read only when a value finds no index or year anywhere else
     text: str = field(default="", repr=False)
@@ -47,6 +48,15 @@ class DocContext:
                 if mentions_an_index(self.text) else set()
             self._document["index"] = codes.pop() if len(codes) == 1 else None
         return self._document["index"]
+
+    def document_total(self) -> int | None:
+        """How many provinces the article says were ranked ("xếp thứ 39/63", "PAPI 2023 của 61 tỉnh/thành
+        phố"), the most said first: the place of "đứng cuối bảng" (ANNOTATION.md: rank N with a stated total)."""
+        if "total" not in self._document:
+            said = [int(m.group("t") or m.group("n")) for m in _STATED_TOTAL.finditer(self.text)]
+            said = [t for t in said if (t == 34) == self.post_merger]
+            self._document["total"] = max(set(said), key=lambda t: (said.count(t), -said.index(t))) if said else None
+        return self._document["total"]
 
     def document_year(self) -> int | None:
         """The latest year the document reports ("năm 2021 … còn năm 2022 …"), not after it was
@@ -109,6 +119,9 @@ def record_of(fields: dict[str, Any]) -> dict:
     """The province record behind a fact's fields (the running subject for the next sentences)."""
     return {"name": fields["province"], "code": fields.get("province_code"), "province_2025": fields.get("province_2025")}
 
+
+#: A stated number of ranked provinces: "39/63", "trong 63 tỉnh, thành phố", "của 61 tỉnh/thành phố".
+_STATED_TOTAL = regex.compile(r"(?<![\d/.,])\d{1,2}\s*/\s*(?P<t>6[0-3]|34)(?![\d/.,]\d)|(?<![\d/.,])(?P<n>6[0-3]|34)\s+(?:tỉnh|địa\s+phương)")
 
 #: "năm 2022" as the time of a figure, not a goal or a period's end ("đến năm 2025", "2021-2025").
 _REPORTED_YEAR = regex.compile(r"(?<!(?:đến|tới|giai\s+đoạn|kỳ|từ)\s+)(?<![-–/]\s*)[Nn]ăm\s+((?:19|20)\d\d)(?!\d|\s*[-–]\s*\d)")

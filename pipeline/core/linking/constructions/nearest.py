@@ -91,21 +91,26 @@ def candidates_for(a, v: Mention, dropped: list[Candidate] | None = None) -> lis
             return []
         reason = reason or f"no_subject_{how}"
     if v.kind == "rank":
-        if v.attrs["rank"] is None:
-            return []
+        rank = v.attrs["rank"]
         total = v.attrs["total"] or (ctx.era_total if v.attrs["national"] else None)
+        if rank is None:  # "đứng cuối bảng": the last place, when the article states how many were ranked
+            total = v.attrs["total"] or (ctx.document_total() if v.attrs.get("last") else None)
+            if total is None:
+                return []
+            rank = total
         if v.attrs.get("step") == "from" and year is not None and yhow not in ("explicit", "paren", "paren_base", "written", "previous"):
             year -= 1
         if subj is not None and subj.get("name") == "Việt Nam":
             return []
-        indices = coordinated(a, idx) if idx is not None and v.attrs["rank"] == 1 else [idx]
+        indices = coordinated(a, idx) if idx is not None and rank == 1 else [idx]
         out = []
         for im in indices:
             f = {**base, "index": im.attrs["index"] if im is not None else index, "year": year,
-                 "rank": v.attrs["rank"], "rank_total": total, "modality": modality}
+                 "rank": rank, "rank_total": total, "modality": modality}
             out.append(Candidate("rank", f, v.start, v.end, v.rule, feats))
             if reason is None:
-                ctx.last_rank[(f["index"], year)] = v.attrs["rank"]
+                ctx.last_rank[(f["index"], year)] = rank
+                ctx.ranks_of[(f.get("province"), f["index"], year)] = rank
         if modality != "actual":
             reason = reason or "target_modality"
         return keep(out)

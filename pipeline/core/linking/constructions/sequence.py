@@ -6,7 +6,9 @@ rank of its own in the sentence takes the next position after the last rank
 stated before the cue (in this sentence, else in earlier ones for the same index
 and year); "theo thứ tự là: A, B, C" (lexicon list ``ordered_from_first``) starts
 at the first place. A membership list ("tiếp theo là A, B nằm trong nhóm 10")
-gives none.
+gives none. "Xếp sau Đà Nẵng (ở nhóm …) là TP HCM và Hà Nội", "Đứng sau Quảng Ninh
+là Hải Phòng" name the place they follow: the names after "là" take the places
+after that province's rank (stated in this sentence or an earlier one).
 
 :func:`extend` returns the new rank candidates, after the per-value linking.
 """
@@ -38,6 +40,47 @@ def _names_before(scope, cue_start: int) -> list:
         return []
     run = lists.run_ending_with(scope, before[-1], before)
     return run if len(run) > 1 else []
+
+
+#: "Xếp sau Đà Nẵng", "Đứng ngay sau tỉnh Quảng Ninh": right before the province whose place is followed.
+_AFTER_NAMED = regex.compile(r"(?:xếp|đứng|theo|nằm)\s+(?:ngay\s+)?sau\s+(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?$", regex.I)
+#: From the followed province to the names that follow it: "ở nhóm các thành phố trực thuộc Trung ương là".
+_THEN_LA = regex.compile(r"[^.;()\d]{0,80}?\s(?:" + lexicon.pattern("respectively") + r"\s+)?là\s+(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?$", regex.I)
+
+
+def _after_named(scope, done: list[Candidate]) -> list[Candidate]:
+    """"Xếp sau Đà Nẵng … là TP HCM và Hà Nội": the listed names follow the named province's rank."""
+    text, base = scope.text, scope.start
+    new: list[Candidate] = []
+    provinces = sorted(scope.provinces, key=lambda p: p.start)
+    for i, anchor in enumerate(provinces):
+        if not _AFTER_NAMED.search(text[max(0, anchor.start - base - 25):anchor.start - base]):
+            continue
+        first = next((p for p in provinces[i + 1:] if _THEN_LA.fullmatch(scope.between(anchor.end, p.start))), None)
+        if first is None or scope.values_between(anchor.end, first.start, kinds=("rank", "score", "rank_change")):
+            continue
+        names = [first] + [p for p in provinces if p.start > first.start]
+        run = [names[0]]
+        for p in names[1:]:
+            if not lists.joined(scope, run[-1], p):
+                break
+            run.append(p)
+        cue = Mention("rank", anchor.start, anchor.end, anchor.text)
+        idx, ihow = slots.index_for(scope, cue)
+        index = idx.attrs["index"] if idx is not None else scope.ctx.index
+        year, yhow = slots.year_for(scope, cue, idx)
+        name = anchor.attrs["name"]
+        rank = next((c.fields["rank"] for c in done if c.type == "rank" and c.fields.get("province") == name
+                     and c.fields.get("index") == index), None) or scope.ctx.ranks_of.get((name, index, year))
+        if rank is None or index is None:
+            continue
+        for k, p in enumerate(run):
+            f = {**scope.province_fields(p.attrs), "index": index, "year": year, "rank": rank + 1 + k,
+                 "rank_total": None, "modality": "actual"}
+            new.append(Candidate("rank", f, anchor.start, p.end, "rank:sequence",
+                                 {"seq": 1.0, "seq_after_named": 1.0, f"idx_{ihow}": 1.0, f"year_{yhow}": 1.0},
+                                 construction=NAME))
+    return new
 
 
 def extend(scope, out: list[Candidate]) -> list[Candidate]:
@@ -75,4 +118,6 @@ def extend(scope, out: list[Candidate]) -> list[Candidate]:
                  "rank_total": None, "modality": "actual"}
             new.append(Candidate("rank", f, base + m.start(), p.end, "rank:sequence",
                                  {"seq": 1.0, f"idx_{ihow}": 1.0, f"year_{yhow}": 1.0}, construction=NAME))
+    if len(scope.provinces) > 1 and "sau" in text:
+        new.extend(_after_named(scope, out + new))
     return new
