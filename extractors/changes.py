@@ -6,6 +6,8 @@
 [('rank_change', 1.0), ('rank_change', 0.0)]
 >>> [(m.kind, m.attrs["delta"]) for m in find_changes("Hà Tĩnh giảm 3,3 điểm và 8 bậc so với năm 2020")]
 [('score_change', -3.3), ('rank_change', -8.0)]
+>>> [(m.kind, m.attrs["delta"]) for m in find_changes("Bình Thuận tăng mạnh nhất với 6,39%, Lai Châu (-0,19%), tỉnh tăng cao nhất 34 bậc")]
+[('score_change', 6.39), ('score_change', -0.19), ('rank_change', 34.0)]
 """
 from __future__ import annotations
 
@@ -30,8 +32,11 @@ _RANK_CHANGE = regex.compile(
 _SCORE_CHANGE = regex.compile(
     rf"""(?P<verb>tăng|giảm|cao\s+hơn|thấp\s+hơn|tăng\s+thêm|sụt|sụt\s+giảm)
         (?:\s+(?:được|thêm|tới|đến|nhẹ|mạnh|khoảng|gần|hơn))*
+        (?P<most>\s+(?:mạnh|nhiều|ít|cao|thấp)\s+nhất(?:\s+(?:với|là|ở\s+mức))?)?   # "tăng mạnh nhất với 6,39%", "mức tăng thấp nhất là"
         \s+(?P<n>{NUMBER})\s*(?P<unit>điểm|điẻm|%|phần\s+trăm)?
     """, regex.VERBOSE | regex.IGNORECASE)
+#: A signed figure in parentheses after a name: "tăng cao nhất là Bình Thuận (+6,39%)", "Lai Châu (-0,5 điểm)".
+_SIGNED = regex.compile(rf"\(\s*(?P<sign>[+−-])\s*(?P<n>{NUMBER})\s*(?P<unit>điểm|%)\s*\)")
 
 #: A rank move that shares the verb of a score move before it: "tăng 3,3 điểm và 8 bậc".
 _ELIDED = regex.compile(
@@ -79,8 +84,16 @@ def find_changes(text: str, offset: int = 0) -> Iterator[Mention]:
             continue  # "tăng 3 tỉnh": a bare integer without unit is a count
         if not unit and regex.match(r"\s*(?:tỷ|triệu|nghìn|ngàn|lần|người|doanh|hồ|dự|tỉnh|đơn|bậc|hạng)", text[m.end():], regex.I):
             continue
+        if m.group("most") and not unit:
+            continue  # "tăng cao nhất 34 bậc" is a rank's move; a superlative's figure needs its unit
         unit = "%" if unit in ("%", "phần trăm") else ("điểm" if unit else "")
         delta = _sign(m.group("verb")) * parse_number(n)
         out.append(Mention("score_change", m.start() + offset, m.end() + offset, m.group(),
                            {"delta": delta, "unit": unit}, "score_change"))
+    for m in (_SIGNED.finditer(text) if "(" in text else ()):
+        if any(s <= m.start() < e for s, e in taken) or any(c.start <= m.start() + offset < c.end for c in out):
+            continue
+        sign = -1 if m.group("sign") != "+" else 1
+        out.append(Mention("score_change", m.start() + offset, m.end() + offset, m.group(),
+                           {"delta": sign * parse_number(m.group("n")), "unit": m.group("unit")}, "score_change:signed"))
     yield from sorted(out, key=lambda x: x.start)

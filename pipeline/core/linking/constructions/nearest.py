@@ -167,6 +167,8 @@ def _percent_as_score(a, v: Mention, subj, how, modality) -> list[Candidate]:
         a.ctx.index if regex.search(r"số\s+điểm", left) or ranked_here else None)
     if index not in _PCT_INDICES or subj is None or v.attrs["in_range"] or ihow in ("ve_after", "clause_after", "sentence_after"):
         return []
+    if any(c.start <= v.start < c.end for c in a.by_kind.get("score_change", [])):
+        return []  # "tăng mạnh nhất với 6,39%": the figure of a move, not the index value
     if any(s.attrs["role"] in ("region", "plural", "units") and cs <= s.start < v.start for s in a.subjects):
         return []  # a region's or a set of provinces' score is no province's
     year, yhow = slots.year_for(a, v, idx)

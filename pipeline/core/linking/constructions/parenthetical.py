@@ -54,7 +54,10 @@ def inside_own_parenthesis(scope, v: Mention) -> bool:
     """Whether the value stands in a parenthesis opened right after a province's name ("tăng cao nhất
     là Bình Thuận (+6,39%), thấp nhất là Lai Châu (+0,19%)"): that name is its subject, whatever follows."""
     prior = [p for p in scope.provinces if p.end <= v.start]
-    return bool(prior) and _OWN_PAREN.fullmatch(scope.between(max(prior, key=lambda p: p.end).end, v.start)) is not None
+    if not prior:
+        return False
+    gap = scope.between(max(prior, key=lambda p: p.end).end, v.start)
+    return _OWN_PAREN.fullmatch(gap) is not None or (v.text.startswith("(") and not gap.strip())  # "Bình Thuận (+6,39%)"
 
 
 def year_after(scope, v: Mention) -> tuple[int, str] | None:
