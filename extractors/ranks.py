@@ -48,7 +48,7 @@ _NUM_RANK = regex.compile(
 _WORD_RANK = regex.compile(
     r"""(?P<cue>
           (?:vị\s+trí\s+|ngôi\s+)?(?:dẫn\s+đầu|đứng\s+đầu|quán\s+quân|ngôi\s+đầu(?:\s+bảng)?|á\s+quân)(?!\s+(?:nhóm|tốp|top))
-        | vị\s+trí\s+đầu\s+tiên | (?:vị\s+trí\s+|xếp\s+|đứng\s+)?thứ\s+(?:nhất|nhì|hai|ba|tư)(?!\s*(?:,|-|–)|\s+(?:từ|thứ))
+        | vị\s+trí\s+đầu\s+tiên | (?:vị\s+trí\s+|xếp\s+|đứng\s+)?thứ\s+(?:nhất|nhì|hai|ba|tư)(?!\s*(?:,|-|–)(?!\s*thứ\s)|\s+(?:từ|thứ))
         | (?:vị\s+trí|đứng|xếp)\s+thứ\s+(?:năm|sáu|bảy|tám|chín|mười)(?!\s*(?:-|–)|\s+(?:từ|thứ))
         | (?<=(?:điểm|xếp\s+hạng(?:\s+\w+){0,3}),?\s*)cao\s+nhất(?=\s+NATIONAL)      # "xếp hạng PGI cao nhất cả nước"
         | (?:xếp|đứng)\s+đầu\s+tiên                                                     # "xếp đầu tiên là Quảng Ninh"
@@ -159,6 +159,10 @@ def find_ranks(text: str, offset: int = 0) -> Iterator[Mention]:
     yield from _drop_overlaps(out)
 
 
+#: The ordinal listed right after another: "thứ nhất, thứ hai".
+_NEXT_ORDINAL = regex.compile(r"\s*,\s*thứ\s+(\p{L}+)", regex.I)
+
+
 def _bad_word_context(text: str, m: regex.Match) -> bool:
     cue = m.group("cue").lower()
     left = text[max(0, m.start() - 70):m.start()]
@@ -166,6 +170,9 @@ def _bad_word_context(text: str, m: regex.Match) -> bool:
         return True
     if m.group("cue")[:3] == "Thứ" and _WEEKDAY.match(text[m.end():]):
         return True
+    if cue.split()[-1] in WORDS and (nxt := _NEXT_ORDINAL.match(text, m.end())) and \
+            WORDS.get(nxt.group(1).lower()) != WORDS[cue.split()[-1]] + 1:
+        return True  # "thứ nhất, thứ hai" lists places; "Thứ ba, thứ năm - ngày không viết" lists weekdays
     if ("dẫn" in cue or "đứng đầu" in cue) and _ECONOMIC_OBJECT.match(text, m.end()):
         return True  # "dẫn đầu thu ngân sách cả nước": first in an economic measure, not in an index
     if "dẫn" in cue or "đứng đầu" in cue or "cuối" in cue:

@@ -11,12 +11,16 @@ clause, only words such as "về chỉ số PCI" (no other province or value).
 """
 from __future__ import annotations
 
+import regex
+
 from extractors import lexicon
 
 from pipeline.core.linking import lists
 from pipeline.records import Candidate
 
 NAME = "preceding"
+#: Between the cue and the first name: at most a type word ("chỉ sau TP Đà Nẵng", "sau tỉnh Quảng Ninh").
+_TYPE_WORD = regex.compile(r"\s*(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?", regex.I)
 _BEFORE = lexicon.compiled("preceding")
 _AFTER = lexicon.compiled("following")
 
@@ -43,7 +47,7 @@ def extend(scope, out: list[Candidate]) -> list[Candidate]:
             if p.start < pos:
                 continue
             gap = text[pos - base:p.start - base]
-            if names and not lists.joined(scope, names[-1], p) or not names and gap.strip():
+            if names and not lists.joined(scope, names[-1], p) or not names and not _TYPE_WORD.fullmatch(gap):
                 break
             names.append(p)
             pos = p.end
