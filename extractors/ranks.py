@@ -74,6 +74,10 @@ _NATIONAL_AFTER = regex.compile(rf"^\s*(?:của\s+|trong\s+|trên\s+)?{lexicon.p
 _TOTAL_AFTER = regex.compile(r"^\s*(?:trong|trên|/)\s*(?:tổng\s+số\s+)?(?P<total>\d{2})\s+(?:tỉnh|địa\s+phương|đơn\s+vị)", regex.IGNORECASE)
 
 
+#: Another year's place in parentheses right after a rank: "vươn lên vị trí thứ 7 (năm 2023 là 18)", "(2023: 18)".
+_EARLIER_PLACE = regex.compile(r"\(\s*(?:năm\s+)?(?P<y>(?:19|20)\d\d)\s*(?:là|:|xếp|đứng)\s*(?:(?:thứ|hạng|vị\s+trí)\s+)?(?P<rank>\d{1,2})\s*\)", regex.I)
+
+
 def _ordinal_word(cue: str) -> int | None:
     low = cue.lower().split()
     if "cuối" in low:
@@ -155,6 +159,11 @@ def find_ranks(text: str, offset: int = 0) -> Iterator[Mention]:
         out.append(Mention("rank", m.start() + offset, m.end() + offset, m.group(),
                            {"rank": rank, "total": total, "national": bool(_NATIONAL_AFTER.match(after)),
                             "last": rank is None, "cue": m.group("cue").lower()}, "rank:word"))
+    for m in (_EARLIER_PLACE.finditer(text) if "(" in text else ()):
+        if any(0 <= m.start() - (r.end - offset) <= 30 for r in out if r.attrs["rank"] is not None):
+            out.append(Mention("rank", m.start("rank") + offset, m.end("rank") + offset, m.group("rank"),
+                               {"rank": int(m.group("rank")), "total": None, "national": False, "last": False,
+                                "cue": "paren_year", "year": int(m.group("y"))}, "rank:paren_year"))
     out.sort(key=lambda x: x.start)
     yield from _drop_overlaps(out)
 

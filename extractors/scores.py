@@ -10,6 +10,8 @@ classifier can learn from them.
 [71.25, 70.34, 0.6077]
 >>> [m.attrs["score"] for m in find_scores("Với điểm số 68,38, Hà Nội tăng 4 bậc")]
 [68.38]
+>>> [m.attrs["score"] for m in find_scores("Hải Phòng xếp hạng cao nhất, với tổng điểm đạt 29. Có 12 tỉnh đạt 29")]
+[29.0]
 >>> [(m.attrs["score"], m.attrs["step"]) for m in find_scores("Điểm số tăng khá, từ 40,14 lên 40,87.")]
 [(40.14, 'from'), (40.87, 'to')]
 >>> [m.attrs["structure"] for m in find_scores("Nhóm A đạt từ 90 điểm trở lên; Quảng Ninh đạt 90,1 điểm")]
@@ -29,6 +31,8 @@ _WITH_UNIT = regex.compile(rf"(?P<n>{NUMBER})(?:\s*/\s*(?P<max>\d{{2,3}}))?\s*(?
 _AFTER_VERB = regex.compile(
     rf"""(?:(?<=\b(?:đạt|là|với|được|giá\s+trị|tổng\s+hợp|điểm|điểm\s+số|ứng\s+là)\s)(?P<n>\d+[.,]\d+)|(?<=\()(?P<n>\d+,\d+))(?:\s*/\s*(?P<max>\d{{2,3}}))?(?!\s*(?:%|phần|tỷ|triệu|nghìn|ngàn|lần|km|ha|USD|đồng|người|\d|/))""",
     regex.VERBOSE | regex.I)
+#: A whole number named as points: "với tổng điểm đạt 29", "điểm số là 65" (no decimals, no "điểm" after).
+_POINTS_THEN = regex.compile(r"(?<=\b(?:tổng\s+điểm|điểm\s+số|số\s+điểm)\s+(?:đạt|là)\s)(?P<n>\d{1,2})(?!\d|[.,]\d|\s*(?:%|/|phần|tỷ|triệu|nghìn|ngàn|lần|người|bậc|hạng|tỉnh))", regex.I)
 _LIST_CONT = regex.compile(r"(?<=\d,\d+(?:\s*[;,]\s*|\s+và\s+))(?P<n>\d+,\d+)(?![\d%])")
 _BARE_COMPONENT = regex.compile(rf"(?<=[\p{{Ll}}]\s)(?P<n>\d+,\d+)(?=\s*\()", regex.I)
 _FROM_TO = regex.compile(r"từ\s+(?P<a>\d+,\d+)(?:\s*\((?P<ya>\d{4})\))?\s+(?:lên|xuống)\s+(?P<b>\d+,\d+)(?:\s*\((?P<yb>\d{4})\))?", regex.I)
@@ -53,7 +57,7 @@ def find_scores(text: str, offset: int = 0) -> Iterator[Mention]:
         value = float(m.group("n").replace(", ", "."))
         out[s0] = Mention(mention.kind, mention.start, mention.end, mention.text,
                           {**mention.attrs, "score": value, "decimals": len(m.group("n").split(", ")[1])}, "score:split")
-    for rx in (_WITH_UNIT, _AFTER_VERB, _BARE_COMPONENT, _LIST_CONT):
+    for rx in (_WITH_UNIT, _AFTER_VERB, _POINTS_THEN, _BARE_COMPONENT, _LIST_CONT):
         for m in rx.finditer(text):
             s, e = m.span("n")
             if s in out or any(x.start - offset <= s < x.end - offset or s <= x.start - offset < m.end() for x in out.values()):

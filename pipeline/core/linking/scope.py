@@ -19,6 +19,8 @@ from pipeline.core.segment import Sentence
 
 #: "PCI 2023", "(PCI) năm 2022", "PAPI năm 2021": what may stand between an index and its edition year.
 _EDITION_GAP = regex.compile(r"[\s()–-]*(?:\([^()]{0,10}\)\s*)?(?:cấp\s+tỉnh\s*)?(?:năm\s*)?", regex.I)
+#: "về PCI (2023: 9)": a year that dates another place, not the index's edition.
+_YEAR_OF_A_PLACE = regex.compile(r"\s*(?::|là)\s*(?:thứ\s+)?\d")
 VALUE_KINDS = ("rank", "rank_change", "score", "score_change", "percentage", "rank_target")
 
 
@@ -85,6 +87,7 @@ class Scope:
             return None
         for y in self.years:
             gap = self.text[idx.end - self.start:y.start - self.start]
-            if 0 <= y.start - idx.end <= 22 and _EDITION_GAP.fullmatch(gap):
+            if 0 <= y.start - idx.end <= 22 and _EDITION_GAP.fullmatch(gap) and not _YEAR_OF_A_PLACE.match(
+                    self.text, y.end - self.start):
                 return y.attrs["year"]
         return None

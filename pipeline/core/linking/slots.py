@@ -125,7 +125,7 @@ def subject_for(scope, v: Mention) -> tuple[dict | None, str, dict[str, float]]:
             return (ctx.main_province or ctx.subject), "anaphora", {"subj_anaphora": 1.0}
         return None, role, {f"subj_{role}": 1.0}  # region, organisation or a set of units: out of scope
     # 3. a province after the value in the same clause ("thứ 2 là TP Huế" handled above).
-    after = [p for p in scope.provinces if p.start >= v.end and p.start < ce]
+    after = [p for p in scope.provinces if p.start >= v.end and p.start < ce and not _is_landmark(scope, p)]
     if after and v.kind in ("rank", "score"):
         p = min(after, key=lambda m: m.start)
         if not scope.values_between(v.end, p.start):

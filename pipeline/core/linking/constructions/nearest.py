@@ -24,6 +24,7 @@ from pipeline.records import Candidate
 NAME = "nearest"
 #: Indices whose score is a percentage ("chỉ số SIPAS đạt 86,72%").
 _PCT_INDICES = {"SIPAS", "PAR_INDEX"}
+_BASE_VALUE = regex.compile(r"so\s+với\s+năm\s+\d{4}\s*\(\s*$", regex.I)
 _TARGET_YEAR = regex.compile(r"(?:đến|tới|vào)\s+năm\s+(\d{4})|giai\s+đoạn\s+\d{4}\s*[-–]\s*(\d{4})|[Nn]ăm\s+(\d{4})")
 
 
@@ -155,16 +156,18 @@ def _percent_as_score(a, v: Mention, subj, how, modality) -> list[Candidate]:
     text, base = a.text, a.start
     left = text[max(0, v.start - base - 25):v.start - base]
     as_points = regex.match(r"\s*điểm", text[v.end - base:v.end - base + 8]) is not None  # "(90,10% điểm)"
-    if not (regex.search(r"(?:đạt|là|số\s+điểm|với|ở)\s+(?:mức\s+)?$", left, regex.I)
-            or (as_points and left.rstrip().endswith("("))):
+    if not (regex.search(r"(?:đạt|là|số\s+điểm|với|ở)\s+(?:mức(?:\s+\p{Ll}+){0,3}\s+)?$", left, regex.I)
+            or (as_points and left.rstrip().endswith("("))
+            or _BASE_VALUE.search(left)):  # "82,66%, tăng 2,58% so với năm 2022 (80,08%)": that year's value
         return []
     idx, ihow = slots.index_for(a, v)
     cs, ce = a.clause(v.start)
     ranked_here = any(cs <= m.start < ce for k in ("rank", "rank_change") for m in a.by_kind.get(k, []))
     # no index named: the running one, when the clause is a ranking statement ("dẫn đầu bảng xếp hạng
     # năm 2024 với 96,17%") or says "số điểm"
+    averaged = any(s.attrs["role"] == "average" and cs <= s.start < v.start for s in a.subjects)
     index = idx.attrs["index"] if idx is not None else (
-        a.ctx.index if regex.search(r"số\s+điểm", left) or ranked_here else None)
+        a.ctx.index if regex.search(r"số\s+điểm", left) or ranked_here or averaged else None)
     if index not in _PCT_INDICES or subj is None or v.attrs["in_range"] or ihow in ("ve_after", "clause_after", "sentence_after"):
         return []
     if any(c.start <= v.start < c.end for c in a.by_kind.get("score_change", [])):
