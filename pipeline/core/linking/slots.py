@@ -44,6 +44,8 @@ def _is_landmark(scope, p: Mention) -> bool:
     return bool(_LANDMARK.search(scope.text[max(0, first.start - scope.start - 40):first.start - scope.start]))
 
 
+#: A parenthetical aside ("xếp vào nhóm 4 (nhóm đạt điểm thấp nhất), giảm 3,84 điểm"): not the subject's words.
+_PARENS = regex.compile(r"\([^()]*\)")
 #: "trong đó", "trong số đó": what follows picks members out of the set just named.
 _AMONG = regex.compile(r"trong\s+(?:số\s+)?(?:đó|này)", regex.I)
 
@@ -118,7 +120,7 @@ def subject_for(scope, v: Mention) -> tuple[dict | None, str, dict[str, float]]:
             prior = [p for p in scope.provinces if cs <= p.end <= cue.start]
             if prior:  # "Quảng Ninh tiếp tục là tỉnh đứng đầu": the province is the subject
                 return max(prior, key=lambda p: p.end).attrs, how, {f"subj_{how}": 1.0}
-            if regex.search(r"nhất", text[cue.end - base:v.start - base]) and v.kind != "percentage":
+            if regex.search(r"nhất", _PARENS.sub("", text[cue.end - base:v.start - base])) and v.kind != "percentage":
                 return None, "unnamed", {"subj_unnamed": 1.0}  # "tỉnh tăng cao nhất 34 bậc"
             if role == "running":
                 return (ctx.subject or ctx.main_province), "running", {"subj_running": 1.0}

@@ -27,8 +27,8 @@ LA_BEFORE = regex.compile(r"(?:là|thuộc\s+về|về\s+tay|của)\s*(?:tỉnh|
 #: "đứng đầu, theo sau là X": X starts the continuation (:mod:`.sequence`), it is not the value's subject.
 _SEQUENCE = lexicon.compiled("sequence")
 _PAREN_GAP = regex.compile(r"[^();]{0,12}\(\s*(?:tỉnh\s+|TP\.?\s*)?", regex.I)
-#: "(2023)", "(năm 2023)", "của năm 2016", "năm 2015" right after a value: the year written with it.
-_YEAR_WITH = regex.compile(r"\s*\((?:năm\s+)?(\d{4})\)|\s+(?:(?:của|trong|vào)\s+)?năm\s+(\d{4})(?!\d)")
+#: "(2023)", "(năm 2023)", "của năm 2016", "năm 2015", "đạt được trong năm 2011" right after a value: its year.
+_YEAR_WITH = regex.compile(r"\s*\((?:năm\s+)?(\d{4})\)|\s+(?:đạt\s+được\s+|có\s+được\s+)?(?:(?:của|trong|vào)\s+)?năm\s+(\d{4})(?!\d)")
 
 
 def subject_after(scope, v: Mention) -> tuple[dict | None, str, dict[str, float]] | None:
