@@ -48,8 +48,9 @@ _NUM_RANK = regex.compile(
 _WORD_RANK = regex.compile(
     r"""(?P<cue>
           (?:vị\s+trí\s+|ngôi\s+)?(?:dẫn\s+đầu|đứng\s+đầu|quán\s+quân|ngôi\s+đầu(?:\s+bảng)?|á\s+quân)(?!\s+(?:nhóm|tốp|top))
-        | vị\s+trí\s+đầu\s+tiên | (?:vị\s+trí\s+|xếp\s+|đứng\s+)?thứ\s+(?:nhất|nhì|hai|ba|tư)(?!\s*(?:,|-|–)(?!\s*thứ\s)|\s+(?:từ|thứ))
+        | vị\s+trí\s+đầu\s+tiên | (?:vị\s+trí\s+|xếp\s+|đứng\s+)?thứ\s+(?:nhất|nhì|hai|ba|tư)(?!\s*(?:-|–)|\s+(?:từ|thứ))
         | (?:vị\s+trí|đứng|xếp)\s+thứ\s+(?:năm|sáu|bảy|tám|chín|mười)(?!\s*(?:-|–)|\s+(?:từ|thứ))
+        | (?<=thứ\s+(?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín)\s*(?:,|và)\s*)thứ\s+(?:năm|sáu|bảy|tám|chín|mười)(?!\s*(?:-|–))  # "thứ tư và thứ năm"
         | (?<=(?:điểm|xếp\s+hạng(?:\s+\w+){0,3}),?\s*)cao\s+nhất(?=\s+NATIONAL)      # "xếp hạng PGI cao nhất cả nước"
         | (?:xếp|đứng)\s+đầu\s+tiên                                                     # "xếp đầu tiên là Quảng Ninh"
         | (?:đứng\s+|xếp\s+)?cuối\s+bảng | đứng\s+cuối(?:\s+cùng)? | (?:xếp\s+)?vị\s+trí\s+cuối(?:\s+cùng)? )
@@ -57,9 +58,9 @@ _WORD_RANK = regex.compile(
 
 _WORD_VALUE = {"dẫn": 1, "đứng": 1, "quán": 1, "ngôi": 1, "đầu": 1, "á": 2, "cao": 1}
 _NOT_ORDINAL_BEFORE = regex.compile(
-    r"(?:năm|lần|phiên\s+họp|phiên|kỳ|họp|khóa|khoá|đại\s+hội|tuần|ngày|tháng|quý|giờ|bước|điều|khoản|chương|mục|tầng|lớp|người|nhiệm\s+kỳ|vòng|đợt|hội\s+nghị|cuộc|kế\s+hoạch|số|lượt|việc|giờ\s+làm\s+việc)\s+$",
+    r"(?:vào|năm|lần|phiên\s+họp|phiên|kỳ|họp|khóa|khoá|đại\s+hội|tuần|ngày|tháng|quý|giờ|bước|điều|khoản|chương|mục|tầng|lớp|người|nhiệm\s+kỳ|vòng|đợt|hội\s+nghị|cuộc|kế\s+hoạch|số|lượt|việc|giờ\s+làm\s+việc)\s+$",
     regex.IGNORECASE)
-_WEEKDAY = regex.compile(r"^\s*,?\s*\d{1,2}\s*/\s*\d{1,2}|^\s*,\s*ngày", regex.IGNORECASE)
+_WEEKDAY = regex.compile(r"^\s*,?\s*\d{1,2}\s*/\s*\d{1,2}|^\s*,\s*ngày|^(?:\s*(?:,|và)\s*thứ\s+\p{L}+)*\s+(?:tuần|hằng\s+tuần|hàng\s+tuần)", regex.IGNORECASE)
 _GROUP_BEFORE = regex.compile(r"(?:nhóm|tốp|top|trong\s+số)\s+(?:\d+\s+)?(?:[\p{L}]+\s+){0,4}$|\b(?:\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|một\s+số|một\s+vài|vài)\s+(?:tỉnh|địa\s+phương|đơn\s+vị|bộ|thành\s+phố)[\p{L}\s,]{0,20}$|(?:các|những)\s+(?:tỉnh|địa\s+phương)[^.;]{0,60}$|người\s+$", regex.IGNORECASE)
 #: What "dẫn đầu" may lead in other than an index: economic measures (revenue, exports, growth, ...).
 _ECONOMIC_OBJECT = regex.compile(
@@ -177,11 +178,14 @@ def _bad_word_context(text: str, m: regex.Match) -> bool:
     left = text[max(0, m.start() - 70):m.start()]
     if cue.startswith("thứ") and _NOT_ORDINAL_BEFORE.search(left[-25:]):
         return True
-    if m.group("cue")[:3] == "Thứ" and _WEEKDAY.match(text[m.end():]):
+    if cue.startswith("thứ") and _WEEKDAY.match(text[m.end():]):  # "Thứ Hai, 19/11", "thứ tư và thứ năm hằng tuần"
         return True
-    if cue.split()[-1] in WORDS and (nxt := _NEXT_ORDINAL.match(text, m.end())) and \
-            WORDS.get(nxt.group(1).lower()) != WORDS[cue.split()[-1]] + 1:
-        return True  # "thứ nhất, thứ hai" lists places; "Thứ ba, thứ năm - ngày không viết" lists weekdays
+    if cue.split()[-1] in WORDS and (nxt := _NEXT_ORDINAL.match(text, m.end())):
+        if WORDS.get(nxt.group(1).lower()) != WORDS[cue.split()[-1]] + 1:
+            return True  # "thứ nhất, thứ hai" lists places; "Thứ ba, thứ năm - ngày không viết" lists weekdays
+    elif cue.startswith("thứ") and regex.match(r"\s*,", text[m.end():]) and not (
+            m.group("cue")[0] == "t" and regex.search(r"\p{L}\s+$", left)):
+        return True  # "Thứ hai, tỉnh …", "; thứ hai, …": counting points, not places ("Hà Nội thứ hai, …" is one)
     if ("dẫn" in cue or "đứng đầu" in cue) and _ECONOMIC_OBJECT.match(text, m.end()):
         return True  # "dẫn đầu thu ngân sách cả nước": first in an economic measure, not in an index
     if "dẫn" in cue or "đứng đầu" in cue or "cuối" in cue:

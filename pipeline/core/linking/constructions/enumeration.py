@@ -5,7 +5,8 @@
 followed, in the same clause and with no other province in between, by a run of
 as many values of one kind joined the same way, the i-th value belongs to the
 i-th name (ANNOTATION.md: enumerations); values listed first pair with the names after them
-when a respectively cue follows the names. With a cue ("lần lượt", "tương ứng")
+when a respectively cue follows the names or "là" joins the two lists ("vị trí thứ tư và thứ năm là
+A và B"). With a cue ("lần lượt", "tương ứng")
 :mod:`.respectively` binds first.
 """
 from __future__ import annotations
@@ -20,6 +21,8 @@ NAME = "enumeration"
 _VALUE_JOIN = regex.compile(r"\s*(?:,|;|và)\s*(?:và\s+)?(?:(?:thứ|vị\s+trí|hạng)\s+)?", regex.I)
 _KINDS = ("rank", "score", "rank_change", "score_change")
 _RESPECTIVELY = regex.compile(r"\s*(?:đã\s+|đều\s+)?" + lexicon.pattern("respectively"), regex.I)
+#: "Hai vị trí thứ tư và thứ năm là Quảng Ninh và Thừa Thiên Huế": listed values, "là", as many names.
+_COPULA = regex.compile(r"\s*(?:" + lexicon.pattern("respectively") + r"\s+)?(?:là|thuộc\s+về)\s+(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?", regex.I)
 
 
 def _runs(items, text: str, base: int, join) -> list[list]:
@@ -46,7 +49,8 @@ def bind(scope) -> dict[int, dict]:
                 # "Với 0,5064 điểm và 0,4880 điểm, Ninh Bình và Thanh Hóa lần lượt …": values first, then
                 # the names, then a respectively cue
                 after = [r for r in names if r[0].start >= values[-1].end and len(r) == len(values)]
-                if after and _RESPECTIVELY.match(text, after[0][-1].end - base) and not any(
+                if after and (_RESPECTIVELY.match(text, after[0][-1].end - base)
+                              or _COPULA.fullmatch(text[values[-1].end - base:after[0][0].start - base])) and not any(
                         values[-1].end <= p.start < after[0][0].start for p in scope.provinces):
                     for p, v in zip(after[0], values):
                         out[v.start] = p.attrs
