@@ -14,7 +14,7 @@ import regex
 from .mention import Mention
 
 _YEAR = regex.compile(
-    r"""(?<![\d/.,-]\s?)(?<![\d/.,-])          # not the end of a date 19/11/2021 or a number
+    r"""(?<![\d/.-]\s?)(?<![\d/.,-])           # not the end of a date 19/11/2021 or a number ("12, 2021" is)
         (?P<y>(?:19[89]\d|20[0-4]\d))
         (?![\d/]|[.,]\d|-\d\d(?!\d))          # not followed by more digits, nor "-03" (a date)
     """, regex.VERBOSE)

@@ -50,6 +50,12 @@ _PARENS = regex.compile(r"\([^()]*\)")
 _AMONG = regex.compile(r"trong\s+(?:số\s+)?(?:đó|này)", regex.I)
 
 
+def _in_parentheses(text: str, pos: int) -> bool:
+    """Whether ``pos`` is inside a parenthesis opened before it in ``text``."""
+    left = text[:pos]
+    return left.count("(") > left.count(")")
+
+
 def ranking_scope(scope, cue: Mention) -> bool:
     """Whether a national cue is the field of a ranking ("xếp thứ 38/63 tỉnh, thành phố trong cả nước",
     "dẫn đầu cả nước"): a rank stated before it in its clause. It is then no subject of the figures
@@ -209,6 +215,10 @@ def _year_for(scope, v: Mention, idx: Mention | None = None) -> tuple[int | None
     after_s = [y for y in scope.years if y.start >= v.end and own(y)]
     if after_s:
         return min(after_s, key=lambda y: y.start).attrs["year"], "sentence_after"
+    held = [y for y in scope.years if y.end <= v.start and y.start not in taken
+            and _OWNED_YEAR.match(text[y.end - base:y.end - base + 12]) and not _in_parentheses(text, y.start - base)]
+    if held:  # "năm 2023 đạt 0,4512, xếp thứ 30/63": the year another value was written with, none other here
+        return max(held, key=lambda y: y.end).attrs["year"], "sentence_held"
     if ctx.value_year and _ELABORATION.match(text):
         return ctx.value_year, "elaboration"  # "… năm 2022 vươn lên thứ 2. Trong đó, chính quyền số xếp thứ 3"
     if ctx.year or ctx.edition_year:

@@ -25,11 +25,12 @@ from pipeline.records import Candidate
 NAME = "sequence"
 _SEQUENCE = lexicon.compiled("sequence")
 _FROM_FIRST = lexicon.compiled("ordered_from_first")
+_RESPECTIVELY = lexicon.compiled("respectively")
 _MEMBERSHIP_AFTER = regex.compile(r"^[^.;]{0,30}?\b(?:trong\s+nh+óm|nằm\s+trong|thuộc\s+nhóm|trong\s+top|trong\s+tốp)", regex.I)
 
 
 #: Between a list of names and the cue that places them: "lần lượt chiếm hai", "đều giữ", "là".
-_BEFORE_CUE = regex.compile(rf"\s*(?:{lexicon.pattern('respectively')}\s+|đều\s+)?(?:chiếm|giữ|đứng|xếp|là)?\s*(?:(?:hai|ba|bốn|năm|sáu|\d+)\s+)?", regex.I)
+_BEFORE_CUE = regex.compile(rf"\s*(?:{lexicon.pattern('respectively')}\s+|đều\s+)?(?:chiếm|giữ|đứng(?:\s+ở)?|xếp|là)?\s*(?:(?:hai|ba|bốn|năm|sáu|\d+)\s+)?", regex.I)
 
 
 def _names_before(scope, cue_start: int) -> list:
@@ -93,6 +94,8 @@ def extend(scope, out: list[Candidate]) -> list[Candidate]:
         names = [p for p in sorted(scope.provinces, key=lambda p: p.start) if p.start >= base + m.end()]
         if not names:  # "A và B lần lượt chiếm hai vị trí tiếp theo": the names stand before the cue
             names = _names_before(scope, base + m.start())
+            if names and from_first and not _RESPECTIVELY.search(scope.between(names[-1].end, base + m.start())):
+                continue  # "A, B và C chiếm 3 vị trí đầu" is a membership; "… lần lượt đứng ở 3 vị trí đầu" an order
         if not names:
             continue
         tail = text[names[-1].end - base:]
