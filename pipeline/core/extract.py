@@ -66,6 +66,8 @@ def candidates(doc: Document, *, alternatives: bool = False) -> list[tuple[Candi
     last = max((i for i, ok in enumerate(passing) if ok), default=-1)
     # tables and outlines name their index in a title, header or item: a document naming none has none to read
     structured = "\n" in doc.text and mentions_an_index(doc.text)
+    if "\n" in doc.text:
+        ctx.names_index = structured  # known already: DocContext.document_index need not scan again
     outline = OutlineIndex(outline_context(doc.text) if structured else [])
     for sent, ok in zip(sentences[:last + 1], passing):  # nothing after the last passing sentence can hold a fact
         # sentences the prefilter rejects still tell the next ones their subject, index and year

@@ -12,7 +12,7 @@ from typing import Any
 
 import regex
 
-from extractors.indices import find_indices, mentions_an_index
+from extractors.indices import named_indices
 from extractors.provinces import merged_unit
 
 #: The nation as a subject: national averages and national percentages (SCHEMA.md).
@@ -37,6 +37,7 @@ class DocContext:
     #: the whole document, read only when a value finds no index or year anywhere else
     text: str = field(default="", repr=False)
     date_year: int | None = None
+    names_index: bool | None = None  # whether the document names any index alias (None: not known yet)
     _document: dict = field(default_factory=dict, repr=False)
 
     def document_index(self) -> str | None:
@@ -44,8 +45,7 @@ class DocContext:
         essay's captions "Vĩnh Long (66,1 điểm) đứng thứ 6" before "bảng xếp hạng PCI 2017"); None
         when the document names none or several."""
         if "index" not in self._document:
-            codes = {m.attrs["index"] for m in find_indices(self.text) if m.attrs["strength"] == "strong"} - {"OTHER"} \
-                if mentions_an_index(self.text) else set()
+            codes = named_indices(self.text) if self.names_index is not False else set()
             self._document["index"] = codes.pop() if len(codes) == 1 else None
         return self._document["index"]
 

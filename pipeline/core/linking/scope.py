@@ -21,6 +21,8 @@ from pipeline.core.segment import Sentence
 _EDITION_GAP = regex.compile(r"[\s()–-]*(?:\([^()]{0,10}\)\s*)?(?:cấp\s+tỉnh\s*)?(?:năm\s*)?", regex.I)
 #: "về PCI (2023: 9)": a year that dates another place, not the index's edition.
 _YEAR_OF_A_PLACE = regex.compile(r"\s*(?::|là)\s*(?:thứ\s+)?\d")
+#: A sentence about the units before the 1 July 2025 merger.
+_BEFORE_MERGER = regex.compile(r"trước\s+(?:khi\s+)?(?:sắp\s+xếp|sáp\s+nhập|hợp\s+nhất)", regex.I)
 VALUE_KINDS = ("rank", "rank_change", "score", "score_change", "percentage", "rank_target")
 
 
@@ -78,6 +80,11 @@ class Scope:
         return any(a <= m.start < b for k in kinds for m in self.by_kind.get(k, []))
 
     def province_fields(self, p: dict | None) -> dict:
+        """A fact's province fields; in a sentence about before the merger ("Trước sắp xếp, …",
+        "trước sáp nhập", a rank out of 63) every unit is the 63-unit one."""
+        if p is not None and self.post_merger and (_BEFORE_MERGER.search(self.text) or any(
+                (m.attrs.get("total") or 0) > 34 for m in self.by_kind.get("rank", []))):
+            p = {**p, "old": True}  # … or a ranking out of 63 ("xếp thứ 45/63 về PCI, đạt 60,1 điểm")
         return province_fields(p, self.post_merger)
 
     # -- years -----------------------------------------------------------------------
