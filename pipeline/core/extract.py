@@ -90,7 +90,8 @@ def _with_table_rows(out: list, rows: list) -> list:
 
     A table row is read by its columns: the sentence path's readings of a value inside a
     row that gave table facts are dropped ("Xếp hạng\n1 Đà Nẵng 70,12 2" is no rank 1 of
-    Đà Nẵng: the 1 is the row number). The other pairs keep their order.
+    Đà Nẵng: the 1 is the row number); its percentages stay (SCHEMA.md: every percentage figure is a
+    fact). The other pairs keep their order.
     """
     spans = sorted({(s.start, s.end) for _, s in rows})
     starts = [a for a, _ in spans]
@@ -99,7 +100,7 @@ def _with_table_rows(out: list, rows: list) -> list:
         k = bisect_right(starts, c.end - 1) - 1  # the last row starting before the value ends
         return k >= 0 and spans[k][1] > c.start
 
-    out = [(c, s) for c, s in out if not in_row(c)]
+    out = [(c, s) for c, s in out if c.type == "percentage" or not in_row(c)]  # a row's "90,61%" stays a percentage
     merged, i = [], 0
     for cand, sent in out:
         while i < len(rows) and rows[i][1].start < sent.start:
