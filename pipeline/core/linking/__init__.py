@@ -17,7 +17,7 @@ import regex
 
 from extractors.mention import Mention
 
-from pipeline.core.linking.constructions import enumeration, nearest, preceding, respectively, sequence
+from pipeline.core.linking.constructions import enumeration, nearest, preceding, respectively, sequence, shared
 from pipeline.core.linking.context import LEAD_YEAR, VIETNAM, DocContext, record_of
 from pipeline.core.linking.scope import VALUE_KINDS, Scope
 from pipeline.core.segment import Sentence
@@ -28,7 +28,7 @@ __all__ = ["DocContext", "Links", "Scope", "link_sentence"]
 #: Constructions that bind subjects to values before the per-value linking, in order.
 BINDERS = (respectively, enumeration)
 #: Constructions that add the candidates the linked values imply, in order.
-EXTENDERS = (sequence, preceding)
+EXTENDERS = (sequence, preceding, shared)
 
 
 @dataclass

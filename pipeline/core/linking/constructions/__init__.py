@@ -8,7 +8,8 @@ Each construction is a short module with a ``NAME`` and one entry point:
   fillers (with :mod:`.parenthetical` for "(Sóc Trăng)"/"(2023)" after a value and
   :mod:`.coordination` for "các chỉ số PCI, PAPI và SIPAS");
 * extenders, run after, add candidates the values imply
-  (:mod:`.sequence`: "tiếp theo là A, B" continues the ranks).
+  (:mod:`.sequence`: "tiếp theo là A, B" continues the ranks; :mod:`.preceding`: "thứ 4,
+  sau A, B và C"; :mod:`.shared`: "A và B cùng xếp thứ 62").
 
 Every candidate names the construction that built it (``Candidate.construction``);
 the classifier's features read that name and the slot cues, so a new

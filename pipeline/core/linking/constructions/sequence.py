@@ -104,9 +104,12 @@ def extend(scope, out: list[Candidate]) -> list[Candidate]:
         index = scope.ctx.index
         cue = Mention("rank", base + m.start(), base + m.end(), m.group())
         idx, ihow = slots.index_for(scope, cue)
+        inside = [x for x in scope.index_pool if cue.start <= x.start < cue.end]  # "dẫn đầu PCI lần lượt là"
+        if inside:
+            idx, ihow = inside[0], "clause_before"
         if idx is not None:
             index = idx.attrs["index"]
-        year, yhow = slots.year_for(scope, cue)
+        year, yhow = slots.year_for(scope, cue, idx)
         done = out + new
         ranked = {c.fields["province"] for c in done if c.type == "rank" and c.fields.get("year") == year}
         if from_first:  # "theo thứ tự là: A, B, C": the list itself starts at the first place
