@@ -336,12 +336,28 @@ def _non_decreasing(values: list[float]) -> bool:
 def _roles_from_header(table: Table, rows: list[Row]) -> dict[int, Label]:
     labels, width = table.labels or [], len(rows[0].cells)
     if len(labels) == width:
-        return dict(enumerate(labels))
+        return _inherit_index(dict(enumerate(labels)))
     wanted = [lab for lab in labels if lab.role not in ("name", "grade", "other", "year")]
     positions = [p for p in range(width) if p != rows[0].key and rows[0].cells[p].kind != "text"]
     if wanted and len(wanted) == len(positions):
-        return dict(zip(positions, wanted))
+        return _inherit_index(dict(zip(positions, wanted)))
     return {}
+
+
+def _inherit_index(roles: dict[int, Label]) -> dict[int, Label]:
+    """"Tỉnh | PAR INDEX (%) | Xếp hạng | SIPAS (%) | Xếp hạng": in a header naming several indices, a
+    rank or score column that names none belongs to the index named on its left."""
+    if len({lab.index for lab in roles.values() if lab.index}) < 2:
+        return roles
+    out, last = {}, None
+    for p in sorted(roles):
+        lab = roles[p]
+        if lab.index:
+            last = lab.index
+        elif last and lab.role in ("rank", "score"):
+            lab = replace(lab, index=last)
+        out[p] = lab
+    return out
 
 
 def _roles_from_shape(rows: list[Row], context: str) -> dict[int, Label]:
