@@ -167,9 +167,36 @@ def _with_header(lines: list[Line], first_row: int, rows: list[Row], rows_at: se
     top = header if header is not None else first_row
     title = _title_text(lines, top, rows_at)
     labels = labels_of_line(lines[header]) if header is not None else None
+    if labels is not None and (upper := _upper_header(lines, header, rows_at)) is not None and len(upper) == len(labels):
+        labels = [replace(lab, index=up) if lab.index is None and up and lab.role in ("rank", "score") else lab
+                  for lab, up in zip(labels, upper)]
     head = lines[header].text if header is not None else ""
     return Table(rows, labels, title + "\n" + head, top,
                  header_style=lines[header].style if header is not None else None, header_text=head)
+
+
+_RULE = regex.compile(r"\s*\|?[\s:|-]+\|?\s*")
+
+
+def _upper_header(lines: list[Line], header: int, rows_at: set[int]) -> list[str | None] | None:
+    """The index each column falls under in a header line above the header, the way a scraper
+    flattens spanning cells ("| Tỉnh | PAR INDEX |  | SIPAS |  |" over "|  | Điểm | Xếp hạng | Điểm |
+    Xếp hạng |"): an index cell covers itself and the empty cells after it. None without one."""
+    for j in _nonblank_above(lines, header, 2):
+        ln = lines[j]
+        if j in rows_at or ln.style != lines[header].style:
+            return None
+        if _RULE.fullmatch(ln.text):
+            continue
+        if len(ln.cells) != len(lines[header].cells):
+            return None
+        out, last = [], None
+        for c in ln.cells:
+            if c.kind != "empty":
+                last = label_of(c.text).index if c.kind == "text" else None
+            out.append(last)
+        return out if any(out) else None
+    return None
 
 
 def _one_cell_tables(lines: list[Line], used: set[int]) -> list[Table]:
