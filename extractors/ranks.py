@@ -41,7 +41,7 @@ _NUM_RANK = regex.compile(
         | vị\s+trí\s+số | vị\s+trí(?:\s+thứ)? | thứ\s+hạng(?:\s+thứ)? | hạng(?:\s+thứ)? | thứ
         | (?<=\b(?:là|địa\s+phương|tỉnh)\s+)số
         | (?:xếp|đứng)(?=\s+\d{1,2}\s*/\s*(?:63|34)(?!\d)) )     # "xếp 14/63 tỉnh, thành phố"
-        \s+(?P<rank>\d{1,2})(?!\d)(?![,.]\d|\s*(?:bậc|hạng|điểm|%|tỉnh|bộ|UBND|địa\s+phương|đơn\s+vị|cơ\s+quan|doanh))
+        (?:\s*:\s*|\s+)(?P<rank>\d{1,2})(?!\d)(?![,.]\d|\s*(?:bậc|hạng|điểm|%|tỉnh|bộ|UBND|địa\s+phương|đơn\s+vị|cơ\s+quan|doanh))   # "Xếp hạng: 20/63"
         (?:\s*/\s*(?P<total>\d{2})(?!\d|/))?
     """, regex.VERBOSE | regex.IGNORECASE)
 

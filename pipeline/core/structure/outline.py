@@ -93,7 +93,8 @@ def _markers(text: str) -> list[Marker]:
     for i, h in enumerate(heads):
         prev_ok = any(p.number == h.number - 1 and p.level == h.level for p in kept)
         next_ok = any(q.number == h.number + 1 and q.level == h.level for q in heads[i + 1:i + 4])
-        if h.number == 1 or prev_ok or next_ok:
+        # a section numeral over a title ("II. KẾT QUẢ CHỈ SỐ PCI NĂM 2023") heads even an excerpt's lone section
+        if h.number == 1 or prev_ok or next_ok or (h.level == 0 and text[h.body:h.body + 3].lstrip()[:1].isupper()):
             kept.append(h)
     items = [Marker(_lead(m), m.end(), 2, 0) for m in _SUBNUM.finditer(text)]
     items += [Marker(_lead(m), m.end(), 2, 0) for m in _BULLET.finditer(text)]
