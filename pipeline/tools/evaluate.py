@@ -33,6 +33,7 @@ def score(pred: Iterable[dict], gold: Iterable[dict], doc_ids: Iterable | None =
 
     Documents are named as :func:`doc_key` names them (``doc_id``, or ``(folder, doc_id)``).
     """
+    pred, gold = list(pred), list(gold)
     p, g = keys_by_doc(pred), keys_by_doc(gold)
     docs = set(doc_ids) if doc_ids is not None else set(g)
     counts = {t: {"tp": 0, "fp": 0, "fn": 0} for t in FACT_TYPES}
@@ -46,7 +47,50 @@ def score(pred: Iterable[dict], gold: Iterable[dict], doc_ids: Iterable | None =
             counts[k[0]]["fn"] += 1
     rows = {t: _prf(**c) for t, c in counts.items()}
     total = {k: sum(c[k] for c in counts.values()) for k in ("tp", "fp", "fn")}
-    return {"per_type": rows, "micro": _prf(**total)}
+    index = {k: sum(c[k] for t, c in counts.items() if t != "percentage") for k in ("tp", "fp", "fn")}
+    return {"per_type": rows, "micro": _prf(**total), "index_facts": _prf(**index),
+            "fields": field_accuracy(pred, gold, docs)}
+
+
+#: SCHEMA.md: "for matched facts the accuracy of rank_total, base_year, qualifier and province
+#: (percentages)": which fact types each field is read on.
+MATCHED_FIELDS = {"rank_total": ("rank",), "base_year": ("rank_change", "score_change"),
+                  "qualifier": ("percentage",), "province": ("percentage",)}
+
+
+def field_accuracy(pred: Iterable[dict], gold: Iterable[dict], doc_ids: Iterable | None = None) -> dict[str, dict]:
+    """For facts whose key matches, how often a field outside the key is right too.
+
+    A key stated by several facts (a percentage twice) is right when any stated value is among
+    the gold's. Provinces compare as the key does (:func:`pipeline.records.fact_key`'s names).
+
+    >>> g = [{"doc_id": "d", "type": "percentage", "value": 80.0, "modality": "actual", "province": "Việt Nam"}]
+    >>> p = [{"doc_id": "d", "type": "percentage", "value": 80.0, "modality": "actual", "province": "Quảng Ninh"}]
+    >>> field_accuracy(p, g)["province"]
+    {'right': 0, 'n': 1, 'accuracy': 0.0}
+    """
+    from pipeline.records import _prov
+
+    p, g = _grouped(pred), _grouped(gold)
+    docs = set(doc_ids) if doc_ids is not None else set(g)
+    out: dict[str, dict] = {}
+    for field, types in MATCHED_FIELDS.items():
+        norm = _prov if field == "province" else (lambda v: v)
+        right = n = 0
+        for d in docs:
+            for k, gs in g.get(d, {}).items():
+                if k[0] in types and k in p.get(d, {}):
+                    n += 1
+                    right += bool({norm(x.get(field)) for x in gs} & {norm(x.get(field)) for x in p[d][k]})
+        out[field] = {"right": right, "n": n, "accuracy": round(right / n, 4) if n else None}
+    return out
+
+
+def _grouped(facts: Iterable[dict]) -> dict:
+    out: dict = defaultdict(lambda: defaultdict(list))
+    for f in facts:
+        out[doc_key(f)][fact_key(f)].append(f)
+    return out
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
@@ -89,7 +133,16 @@ def result_table(result: dict[str, Any]):
 
 
 def format_table(result: dict[str, Any], title: str) -> str:
-    return f"{title}\n{result_table(result).to_string(float_format=lambda x: f'{x:.3f}')}"
+    text = f"{title}\n{result_table(result).to_string(float_format=lambda x: f'{x:.3f}')}"
+    if "index_facts" in result:
+        i = result["index_facts"]
+        text += (f"\nindex facts (all but percentages): P {i['precision']:.3f} R {i['recall']:.3f} "
+                 f"F1 {i['f1']:.3f}")
+    if "fields" in result:
+        text += "\nmatched facts, field right: " + "; ".join(
+            f"{k} {v['right']}/{v['n']}" + (f" = {v['accuracy']:.3f}" if v["n"] else "")
+            for k, v in result["fields"].items())
+    return text
 
 
 def evaluate_folder(folder: str | Path, decide=None) -> tuple[dict[str, Any], list[dict]]:

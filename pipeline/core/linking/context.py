@@ -53,9 +53,7 @@ class DocContext:
         """How many provinces the article says were ranked ("xếp thứ 39/63", "PAPI 2023 của 61 tỉnh/thành
         phố"), the most said first: the place of "đứng cuối bảng" (ANNOTATION.md: rank N with a stated total)."""
         if "total" not in self._document:
-            said = [int(m.group("t") or m.group("n")) for m in _STATED_TOTAL.finditer(self.text)]
-            said = [t for t in said if (t == 34) == self.post_merger]
-            self._document["total"] = max(set(said), key=lambda t: (said.count(t), -said.index(t))) if said else None
+            self._document["total"] = stated_total(self.text, self.post_merger)
         return self._document["total"]
 
     def document_year(self) -> int | None:
@@ -122,6 +120,18 @@ def record_of(fields: dict[str, Any]) -> dict:
 
 #: A stated number of ranked provinces: "39/63", "trong 63 tỉnh, thành phố", "của 61 tỉnh/thành phố".
 _STATED_TOTAL = regex.compile(r"(?<![\d/.,])\d{1,2}\s*/\s*(?P<t>6[0-3]|34)(?![\d/.,]\d)|(?<![\d/.,])(?P<n>6[0-3]|34)\s+(?:tỉnh|địa\s+phương)")
+
+def stated_total(text: str, post_merger: bool) -> int | None:
+    """How many provinces ``text`` says a ranking holds ("xếp thứ 39/63", "của 61 tỉnh/thành phố"),
+    the most said first; 34 only after the merger and 60–63 only before it.
+
+    >>> stated_total("PAPI 2023 của 61 tỉnh/thành phố; Đắk Nông đứng cuối, Hà Nội thứ 12/61", False)
+    61
+    """
+    said = [int(m.group("t") or m.group("n")) for m in _STATED_TOTAL.finditer(text)]
+    said = [t for t in said if (t == 34) == post_merger]
+    return max(set(said), key=lambda t: (said.count(t), -said.index(t))) if said else None
+
 
 #: "năm 2022" as the time of a figure, not a goal or a period's end ("đến năm 2025", "2021-2025").
 _REPORTED_YEAR = regex.compile(r"(?<!(?:đến|tới|giai\s+đoạn|kỳ|từ)\s+)(?<![-–/]\s*)[Nn]ăm\s+((?:19|20)\d\d)(?!\d|\s*[-–]\s*\d)")
