@@ -131,7 +131,7 @@ def fact_key(f: dict[str, Any]) -> tuple:
     so both read it here.
 
     >>> fact_key({"type": "rank", "province": "TP.HCM", "index": "PCI", "year": 2023, "rank": 27})
-    ('rank', 'hochiminh', 'PCI', 2023, 27)
+    ('rank', 'hồ chí minh', 'PCI', 2023, 27)
     >>> fact_key({"type": "percentage", "value": 96.55, "modality": "actual"})
     ('percentage', 96.55, 'actual')
     """
