@@ -24,6 +24,12 @@ from pipeline.records import Candidate
 NAME = "nearest"
 #: Indices whose score is a percentage ("chỉ số SIPAS đạt 86,72%").
 _PCT_INDICES = {"SIPAS", "PAR_INDEX"}
+#: A group right after a rank: "trong 6 tỉnh Bắc Trung Bộ", "khu vực Tây Nguyên", "trong 5 thành phố trực
+#: thuộc Trung ương", "trong vùng ĐBSCL"; its size when stated.
+_GROUP_AFTER = regex.compile(
+    r"\s*(?:(?:trong|của|ở|tại)\s+(?:số\s+)?(?:các\s+)?)?(?P<name>(?P<n>\d{1,2})\s+(?:tỉnh|địa\s+phương|thành\s+phố)"
+    r"(?:,\s*thành(?:\s+phố)?)?\s+(?:(?:trực\s+thuộc\s+Trung\s+ương|[\p{Lu}][\p{L}&]*)\s*)+"
+    r"|(?:khu\s+vực|vùng|miền)\s+(?:[\p{Lu}][\p{L}&]*[\s-]*)+)")
 _BASE_VALUE = regex.compile(r"so\s+với\s+năm\s+\d{4}\s*\(\s*$", regex.I)
 _TARGET_YEAR = regex.compile(r"(?:đến|tới|vào)\s+năm\s+(\d{4})|giai\s+đoạn\s+\d{4}\s*[-–]\s*(\d{4})|[Nn]ăm\s+(\d{4})")
 
@@ -103,6 +109,11 @@ def candidates_for(a, v: Mention, dropped: list[Candidate] | None = None) -> lis
             year -= 1
         if subj is not None and subj.get("name") == "Việt Nam":
             return []
+        group = _GROUP_AFTER.match(a.text, v.end - a.start)
+        if group is not None and (group.group("n") is None or int(group.group("n")) <= 30):
+            # "xếp thứ 2 trong 6 tỉnh Bắc Trung Bộ", "thứ 2 khu vực Tây Nguyên": a rank within a group (ANNOTATION.md)
+            base = {**base, "scope": group.group("name").strip()}
+            total = int(group.group("n")) if group.group("n") else None
         indices = coordinated(a, idx) if idx is not None and rank == 1 else [idx]
         out = []
         for im in indices:

@@ -59,6 +59,8 @@ def extend(scope, out: list[Candidate]) -> list[Candidate]:
         for p, r in zip(names, ranks):
             f = {**scope.province_fields(p.attrs), "index": c.fields["index"], "year": c.fields["year"],
                  "rank": r, "rank_total": total, "modality": "actual"}
+            if c.fields.get("scope"):
+                f["scope"] = c.fields["scope"]  # "thứ 2 trong 6 tỉnh Bắc Trung Bộ, chỉ sau Hà Tĩnh": the same group
             if f["province"] in ranked or f["province"] == c.fields.get("province"):
                 continue
             new.append(Candidate("rank", f, p.start, p.end, "rank:preceding",
