@@ -94,7 +94,7 @@ def extend(scope, out: list[Candidate]) -> list[Candidate]:
         names = [p for p in sorted(scope.provinces, key=lambda p: p.start) if p.start >= base + m.end()]
         if not names:  # "A và B lần lượt chiếm hai vị trí tiếp theo": the names stand before the cue
             names = _names_before(scope, base + m.start())
-            if names and from_first and not _RESPECTIVELY.search(scope.between(names[-1].end, base + m.start())):
+            if names and from_first and not _RESPECTIVELY.search(scope.between(names[-1].end, base + m.end())):
                 continue  # "A, B và C chiếm 3 vị trí đầu" is a membership; "… lần lượt đứng ở 3 vị trí đầu" an order
         if not names:
             continue
