@@ -35,7 +35,7 @@ _PATTERNS = {
     "member": r"(?<![\p{L}])(?:[Nn]ơi|[Tt]ỉnh|[Đđ]ịa\s+phương|[Đđ]ơn\s+vị)\s+(?:có\s+)?(?:(?:mức|tỷ\s+lệ|tốc\s+độ|chỉ\s+số|điểm(?:\s+số)?)\s+)?(?:tăng|giảm|cao|thấp|tụt|đạt)(?:\s+(?:điểm|hạng|bậc|nhiều|mạnh|ít|cao|thấp)){0,2}\s+nhất",
     "units": r"(?<![\p{L}\d/,.])(?<!(?:thứ|hạng|vị\s+trí|số|bậc|top|xếp|đứng|trong|trên|của|với|giữa|nhóm)\s+)(?:\d{1,2}\s*/\s*(?:63|34)\s+(?:tỉnh|địa\s+phương|đơn\s+vị)(?:,\s*thành(?:\s+phố)?)?|\d{1,2}\s*/\s*\d{2,3}\s+bộ,\s*(?:ngành,\s*)?(?:tỉnh|địa\s+phương)|(?:63|34)\s+(?:tỉnh|địa\s+phương)(?:,\s*thành(?:\s+phố)?)?|\d{1,2}\s+tỉnh,\s*thành(?:\s+phố)?)",
     "running": r"(?:[Tt]ỉnh|[Đđ]ịa\s+phương|[Tt]hành\s+phố)\s+này|(?<!(?:các|những|nhiều|từng|mỗi|\d)\s+)(?<![\p{L}])[Đđ]ịa\s+phương(?!\s+(?:khác|các|hai))|[Tt]hành\s+phố\s+cảng",
-    "anaphora": r"(?<!(?:cấp|các|những|nhiều|mỗi|từng|\d)\s+)(?:(?:của|toàn)\s+)?(?:[Tt]ỉnh|TỈNH)(?:\s+ta|\s+nhà)?(?!\s+(?:ủy|uỷ|đoàn|lộ|thành|ban|trưởng|\p{Lu}))",
+    "anaphora": r"(?<!(?:cấp|các|những|nhiều|mỗi|từng)\s+)(?<!(?<!\d)\d{1,2}\s+)(?:(?:của|toàn)\s+)?(?:[Tt]ỉnh|TỈNH)(?:\s+ta|\s+nhà)?(?!\s+(?:ủy|uỷ|đoàn|lộ|thành|ban|trưởng|\p{Lu}))",
     "average": r"(?i:(?:giá\s+trị|điểm(?:\s+số)?|chỉ\s+số)[^,.;]{0,30}?\s(?:trung\s+bình|bình\s+quân|trung\s+vị)(?!\s+(?:cao|thấp)(?!\s+nhất))|(?:trung\s+bình|bình\s+quân)\s+(?:" + lexicon.pattern("national") + "|chung)|" + lexicon.pattern("national_figure") + ")",
     "national": lexicon.pattern("national") + "|" + lexicon.pattern("national_subject_extra"),
     "region": r"(?:vùng|khu\s+vực|miền)\s+(?:[\p{Lu}][\p{L}&]*[\s-]*)+|(?:Đồng\s+bằng\s+sông\s+(?:Hồng|Cửu\s+Long)|Đông\s+Nam\s+Bộ|Tây\s+Nguyên|ĐBSCL|Bắc\s+Trung\s+Bộ|Trung\s+du\s+(?:và\s+)?miền\s+núi\s+phía\s+Bắc)",
