@@ -60,12 +60,26 @@ def inside_own_parenthesis(scope, v: Mention) -> bool:
     return _OWN_PAREN.fullmatch(gap) is not None or (v.text.startswith("(") and not gap.strip())  # "Bình Thuận (+6,39%)"
 
 
+#: Between two listed values of one kind: "thứ 2, thứ 3", "7 và 8".
+_VALUE_JOINT = regex.compile(r"\s*(?:,|và)\s*(?:(?:thứ|vị\s+trí|hạng)\s+)?", regex.I)
+
+
 def year_after(scope, v: Mention) -> tuple[int, str] | None:
     """The year written right after the value, and how: ``paren`` for "thứ 27 (2023)", "(năm 2023)";
     ``written`` for "từ vị trí thứ 4 năm 2015", "28 của năm 2016"."""
     m = _YEAR_WITH.match(scope.text, v.end - scope.start)
     if m is None:
-        return None
+        # "từ vị trí thứ 2, thứ 3 của năm 2018": a year written after a list of values dates each of them
+        listed = sorted((w for w in scope.by_kind.get(v.kind, []) if w.start >= v.end), key=lambda w: w.start)
+        end = v.end
+        for w in listed:
+            if not _VALUE_JOINT.fullmatch(scope.between(end, w.start)):
+                break
+            if (m := _YEAR_WITH.match(scope.text, w.end - scope.start)) is not None:
+                break
+            end = w.end
+        if m is None:
+            return None
     return (int(m.group(1)), "paren") if m.group(1) else (int(m.group(2)), "written")
 
 
