@@ -7,7 +7,6 @@ module and :mod:`pipeline.tools.train`, so neither imports the other's caller.
 """
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterable

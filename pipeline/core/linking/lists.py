@@ -13,10 +13,11 @@ import regex
 
 from extractors.mention import Mention
 
+#: A type word before a name ("tỉnh", "thành phố", "TP"), for patterns that reach a name.
+TYPE_WORD = r"(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?"
 #: Between two listed names: a comma, "và" or "cùng", after a name's own figure in parentheses,
-#: before a type word ("tỉnh", "thành phố", "TP").
-NAME_JOIN = regex.compile(
-    r"\s*(?:\([^()]{0,40}\))?\s*(?:,|;|và|cùng)\s*(?:(?:và|cùng)\s+)?(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?", regex.I)
+#: before a type word.
+NAME_JOIN = regex.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:,|;|và|cùng)\s*(?:(?:và|cùng)\s+)?" + TYPE_WORD, regex.I)
 
 
 def joined(scope, a: Mention, b: Mention) -> bool:

@@ -48,6 +48,7 @@ class Scope:
         self.base_years = [y for y in self.by_kind.get("year", []) if y.attrs["role"].startswith("base")]
         self.subjects = self.by_kind.get("subject", [])
         self.bindings: dict[int, dict] = {}  # value start -> subject bound by a construction ("respectively")
+        self._before_merger: bool | None = None  # a sentence about the 63 units (post-merger articles)
         self._clauses: Breaks | None = None
         self._segments: Breaks | None = None
 
@@ -82,9 +83,12 @@ class Scope:
     def province_fields(self, p: dict | None) -> dict:
         """A fact's province fields; in a sentence about before the merger ("Trước sắp xếp, …",
         "trước sáp nhập", a rank out of 63) every unit is the 63-unit one."""
-        if p is not None and self.post_merger and (_BEFORE_MERGER.search(self.text) or any(
-                (m.attrs.get("total") or 0) > 34 for m in self.by_kind.get("rank", []))):
-            p = {**p, "old": True}  # … or a ranking out of 63 ("xếp thứ 45/63 về PCI, đạt 60,1 điểm")
+        if p is not None and self.post_merger:
+            if self._before_merger is None:  # … or a ranking out of 63 ("xếp thứ 45/63 về PCI, đạt 60,1 điểm")
+                self._before_merger = bool(_BEFORE_MERGER.search(self.text)) or any(
+                    (m.attrs.get("total") or 0) > 34 for m in self.by_kind.get("rank", []))
+            if self._before_merger:
+                p = {**p, "old": True}
         return province_fields(p, self.post_merger)
 
     # -- years -----------------------------------------------------------------------

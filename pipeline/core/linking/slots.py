@@ -32,8 +32,6 @@ _ELABORATION = regex.compile(r"\s*(?:Trong\s+(?:số\s+)?đó|Cụ\s+thể)\s*[,
 _OWNED_YEAR = regex.compile(r"\s*(?:\)\s*)?(?:là|đạt|được)\s+\d")
 #: Before a province that is a point of comparison, not the subject: "vượt qua X", "so với X", "hơn X", "như A, B".
 _LANDMARK = regex.compile(r"(?:vượt\s+qua|bỏ\s+xa|so\s+với|\bhơn|\bsau|\bnhư|\btrên)\s+(?:(?:các\s+|những\s+)?(?:tỉnh|thành\s+phố|địa\s+phương)\s+)?(?:TP\.?\s*)?$", regex.I)
-#: "Phú Thọ (hạng 24/63 với 66,30 điểm)": a value inside the parenthesis right after a name is that name's.
-_OWN_PAREN = regex.compile(r"\s*\([^()]*$")
 #: "(năm 2023 đứng thứ 27)": a year opening the parenthesis the value stands in.
 _PAREN_LEAD_YEAR = regex.compile(r"\(\s*(?:năm\s+|trong\s+năm\s+)?(\d{4})\b[^()]{0,30}$")
 
@@ -92,7 +90,7 @@ def subject_for(scope, v: Mention) -> tuple[dict | None, str, dict[str, float]]:
     for cue in cues:
         how = "clause" if cue.start >= cs else "sentence"
         if cue.kind == "province":
-            if _is_landmark(scope, cue) and not _OWN_PAREN.match(scope.between(cue.end, v.start)):
+            if _is_landmark(scope, cue) and not parenthetical.in_parenthesis_of(scope, cue, v):
                 continue  # "Quảng Ninh đã vượt qua Đồng Tháp để giữ vị trí số 2": Đồng Tháp is compared with
             return cue.attrs, how, {f"subj_{how}": 1.0, "subj_dist": v.start - cue.end}
         role = cue.attrs["role"]

@@ -22,7 +22,7 @@ _VALUE_JOIN = regex.compile(r"\s*(?:,|;|và)\s*(?:và\s+)?(?:(?:thứ|vị\s+tr�
 _KINDS = ("rank", "score", "rank_change", "score_change")
 _RESPECTIVELY = regex.compile(r"\s*(?:đã\s+|đều\s+)?" + lexicon.pattern("respectively"), regex.I)
 #: "Hai vị trí thứ tư và thứ năm là Quảng Ninh và Thừa Thiên Huế": listed values, "là", as many names.
-_COPULA = regex.compile(r"\s*(?:" + lexicon.pattern("respectively") + r"\s+)?(?:là|thuộc\s+về)\s+(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?", regex.I)
+_COPULA = regex.compile(r"\s*(?:" + lexicon.pattern("respectively") + r"\s+)?(?:là|thuộc\s+về)\s+" + lists.TYPE_WORD, regex.I)
 
 
 def _runs(items, text: str, base: int, join) -> list[list]:

@@ -47,17 +47,22 @@ def subject_after(scope, v: Mention) -> tuple[dict | None, str, dict[str, float]
 
 
 #: From a name to a value in the parenthesis opened right after it: "Bình Thuận (+6,39%)".
-_OWN_PAREN = regex.compile(r"\s*\([^()]{0,60}")
+_OWN_PAREN = regex.compile(r"\s*\([^()]*")
+
+
+def in_parenthesis_of(scope, name: Mention, v: Mention) -> bool:
+    """Whether the value stands in the parenthesis opened right after ``name``: "Phú Thọ (hạng 24/63
+    với 66,30 điểm)", "Bình Thuận (+6,39%)" (the value itself opening it)."""
+    gap = scope.between(name.end, v.start)
+    return _OWN_PAREN.fullmatch(gap) is not None or (v.text.startswith("(") and not gap.strip())
 
 
 def inside_own_parenthesis(scope, v: Mention) -> bool:
-    """Whether the value stands in a parenthesis opened right after a province's name ("tăng cao nhất
-    là Bình Thuận (+6,39%), thấp nhất là Lai Châu (+0,19%)"): that name is its subject, whatever follows."""
+    """Whether the value stands in a parenthesis opened right after the nearest name before it ("tăng
+    cao nhất là Bình Thuận (+6,39%), thấp nhất là Lai Châu (+0,19%)"): that name is its subject,
+    whatever follows."""
     prior = [p for p in scope.provinces if p.end <= v.start]
-    if not prior:
-        return False
-    gap = scope.between(max(prior, key=lambda p: p.end).end, v.start)
-    return _OWN_PAREN.fullmatch(gap) is not None or (v.text.startswith("(") and not gap.strip())  # "Bình Thuận (+6,39%)"
+    return bool(prior) and in_parenthesis_of(scope, max(prior, key=lambda p: p.end), v)
 
 
 #: Between two listed values of one kind: "thứ 2, thứ 3", "7 và 8".

@@ -20,7 +20,7 @@ from pipeline.records import Candidate
 
 NAME = "preceding"
 #: Between the cue and the first name: at most a type word ("chỉ sau TP Đà Nẵng", "sau tỉnh Quảng Ninh").
-_TYPE_WORD = regex.compile(r"\s*(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?", regex.I)
+_TYPE_WORD = regex.compile(r"\s*" + lists.TYPE_WORD, regex.I)
 _BEFORE = lexicon.compiled("preceding")
 _AFTER = lexicon.compiled("following")
 

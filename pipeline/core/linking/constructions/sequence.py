@@ -44,9 +44,9 @@ def _names_before(scope, cue_start: int) -> list:
 
 
 #: "Xếp sau Đà Nẵng", "Đứng ngay sau tỉnh Quảng Ninh": right before the province whose place is followed.
-_AFTER_NAMED = regex.compile(r"(?:xếp|đứng|theo|nằm)\s+(?:ngay\s+)?sau\s+(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?$", regex.I)
+_AFTER_NAMED = regex.compile(r"(?:xếp|đứng|theo|nằm)\s+(?:ngay\s+)?sau\s+" + lists.TYPE_WORD + "$", regex.I)
 #: From the followed province to the names that follow it: "ở nhóm các thành phố trực thuộc Trung ương là".
-_THEN_LA = regex.compile(r"[^.;()\d]{0,80}?\s(?:" + lexicon.pattern("respectively") + r"\s+)?là\s+(?:(?:tỉnh|thành\s+phố|TP\.?)\s*)?$", regex.I)
+_THEN_LA = regex.compile(r"[^.;()\d]{0,80}?\s(?:" + lexicon.pattern("respectively") + r"\s+)?là\s+" + lists.TYPE_WORD + "$", regex.I)
 
 
 def _after_named(scope, done: list[Candidate]) -> list[Candidate]:
